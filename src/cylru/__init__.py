@@ -2,6 +2,7 @@
 
 from ._base import Cache, CacheStats
 from ._lru import IMPLEMENTATION, LRUCache, SimpleLRUCache
+from ._nbytes import nbytes
 
 __version__ = "0.1.0"
 
@@ -12,4 +13,5 @@ __all__ = [
     "LRUCache",
     "SimpleLRUCache",
     "__version__",
+    "nbytes",
 ]
