@@ -1,0 +1,1055 @@
+# cython: language_level=3, freethreading_compatible=True, embedsignature=True, binding=True
+"""The compiled core of cylru: an open-addressing hash map threaded on a recency list.
+
+Layout
+------
+``entries`` is one C array of ``Entry`` (key, value, 32 bits of the hash, and the
+prev/next indices of the recency list).  Index 0 is the list's sentinel: its
+``next`` is the least recent entry and its ``prev`` the most recent.  Freed
+entries form a free list through ``next`` and are reused by the next insert, so
+an evicting put allocates nothing.
+
+``slots`` is the hash index: a power-of-two array of ``uint32``, at most half
+full, probed linearly.  A slot holds an entry index in its low ``ix_bits`` bits
+and the low bits of the key's hash above them, so a probe rejects almost every
+non-matching slot without touching the entry.  0 means empty (entry 0 is the
+sentinel and is never indexed).  Deletion shifts later slots back instead of
+leaving tombstones, so a cache that has evicted millions of times probes
+exactly like a fresh one.
+
+Re-entrancy and threads
+-----------------------
+User code runs in four places: a key's ``__hash__``, a key's ``__eq__``, the
+``weigher`` and ``on_evict`` (plus any ``__del__`` triggered by dropping a
+reference).  The rules that keep the structure safe:
+
+* ``__hash__`` and the weigher run before the structure is touched.
+* ``__eq__`` runs only inside ``_find``; it holds a strong reference to the key
+  it compares and checks ``version`` (bumped by every structural change)
+  afterwards, restarting the probe if the table changed, as dict does.
+* After ``_find`` returns, no user code runs until the change is complete.
+  References that the change drops are kept in locals and released only after
+  the structure is consistent again; ``on_evict`` runs last, outside the
+  critical section.
+
+On free-threaded CPython each public method takes the object's critical section
+(``cython.critical_section``), so methods are atomic with respect to each other;
+on the GIL build the GIL gives the same guarantee, since no user code runs in
+the middle of a change.  If user code inside a critical section blocks, CPython
+may suspend the section; the ``version`` check in ``_find`` covers that case too.
+"""
+
+cimport cython
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.object cimport PyObject, PyTypeObject
+from cpython.ref cimport Py_DECREF, Py_INCREF, Py_XDECREF
+from libc.stdint cimport uint32_t, uint64_t
+from libc.string cimport memcpy, memset
+
+import operator
+import sys
+from collections.abc import Mapping, MutableMapping
+from types import GenericAlias
+
+from cylru._base import (
+    Cache,
+    CacheStats,
+    CacheView,
+    LRUItemsView,
+    LRUKeysView,
+    LRUValuesView,
+)
+
+cdef extern from "Python.h":
+    int PyObject_RichCompareBool(PyObject *a, PyObject *b, int op) except -1
+    int Py_EQ
+    ctypedef int (*c_visitproc "visitproc")(PyObject *, void *) noexcept
+    ctypedef int (*c_traverseproc "traverseproc")(PyObject *, c_visitproc, void *) noexcept
+    ctypedef int (*c_inquiry "inquiry")(PyObject *) noexcept
+    ctypedef struct GCSlots "PyTypeObject":
+        c_traverseproc tp_traverse
+        c_inquiry tp_clear
+    PyTypeObject PyUnicode_Type
+    PyTypeObject PyLong_Type
+    PyTypeObject PyBytes_Type
+    PyTypeObject *Py_TYPE(PyObject *)
+
+
+ctypedef struct Entry:
+    PyObject *key       # NULL: free (or the sentinel)
+    PyObject *value
+    uint32_t tag        # low 32 bits of the mixed hash
+    uint32_t prev
+    uint32_t next
+
+
+# Entry indices are uint32 and one bit of every slot is left for the hash tag,
+# so a table holds at most 2**30 entries (a 32 GiB entry array).
+DEF MAX_ENTRIES = 1 << 30
+DEF MIN_ALLOC = 7            # entries besides the sentinel in a fresh table
+DEF MAX_EQ_RESTARTS = 100
+
+cdef object _MISSING = object()
+
+cdef PyTypeObject *_safe_eq_types[3]
+_safe_eq_types[0] = &PyUnicode_Type
+_safe_eq_types[1] = &PyLong_Type
+_safe_eq_types[2] = &PyBytes_Type
+
+
+cdef inline uint32_t _tag_of(Py_hash_t h) noexcept nogil:
+    cdef uint64_t u = <uint64_t>h
+    return <uint32_t>(u ^ (u >> 32))
+
+
+cdef inline bint _eq_runs_no_user_code(PyObject *a, PyObject *b) noexcept:
+    """True when comparing ``a == b`` cannot call Python code (exact str/int/bytes)."""
+    cdef PyTypeObject *t = Py_TYPE(a)
+    if t != Py_TYPE(b):
+        return False
+    return t == _safe_eq_types[0] or t == _safe_eq_types[1] or t == _safe_eq_types[2]
+
+
+cdef Py_ssize_t _as_size(object value, str name) except? -1:
+    """``operator.index(value)`` as a Py_ssize_t, with errors that name the argument."""
+    try:
+        number = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be an int, not {type(value).__name__!r}") from None
+    if number > sys.maxsize:
+        raise ValueError(f"{name} must be at most sys.maxsize ({sys.maxsize}), got {number}")
+    if number < -sys.maxsize - 1:
+        raise ValueError(f"{name} must be at least {-sys.maxsize - 1}, got {number}")
+    return number
+
+
+cdef Py_ssize_t _as_max_weight(object value) except -2:
+    """Validate ``max_weight``: None (-1, unweighted) or an int in [0, sys.maxsize]."""
+    if value is None:
+        return -1
+    cdef Py_ssize_t number = _as_size(value, "max_weight")
+    if number < 0:
+        raise ValueError(f"max_weight must be >= 0, got {number}")
+    return number
+
+
+cdef object _as_callback(object value, str name):
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be callable or None, not {type(value).__name__!r}")
+    return value
+
+
+cdef class LRUCache:
+    """LRUCache(capacity, on_evict=None, *, max_weight=None, weigher=None)
+
+    A mapping that keeps at most ``capacity`` entries (and, with ``max_weight``,
+    at most that total weight), evicting the least recently used ones first.
+    ``on_evict(key, value)`` is called for every entry evicted to make room.
+    """
+
+    cdef Entry *entries
+    cdef uint32_t *slots
+    cdef Py_ssize_t *weights        # per-entry weight, NULL on an unweighted cache
+    cdef Py_ssize_t alloc           # usable entries (indices 1..alloc)
+    cdef Py_ssize_t used            # entries 1..used have been handed out at least once
+    cdef uint32_t free_head         # first free entry, 0 when none
+    cdef Py_ssize_t size
+    cdef size_t slot_mask           # len(slots) - 1
+    cdef uint32_t slot_shift        # 32 - log2(len(slots))
+    cdef uint32_t ix_bits
+    cdef uint32_t ix_mask
+    cdef uint64_t version           # bumped by every insert, removal and rebuild
+    cdef Py_ssize_t _capacity
+    cdef Py_ssize_t _max_weight     # -1: unweighted
+    cdef size_t _weight             # unsigned: max_weight + one new weight cannot overflow
+    cdef object _on_evict
+    cdef object _weigher
+    cdef bint _value_only           # SimpleLRUCache: on_evict(value)
+    cdef unsigned long long hits
+    cdef unsigned long long misses
+    cdef unsigned long long evictions
+    cdef object __weakref__
+
+    def __cinit__(self, *args, **kwargs):
+        self._max_weight = -1
+        if self._allocate(MIN_ALLOC, False) < 0:
+            raise MemoryError()
+
+    def __init__(self, capacity, on_evict=None, *, max_weight=None, weigher=None):
+        cdef Py_ssize_t cap = _as_size(capacity, "capacity")
+        _as_callback(on_evict, "on_evict")
+        cdef Py_ssize_t mw = _as_max_weight(max_weight)
+        _as_callback(weigher, "weigher")
+        if weigher is not None and mw < 0:
+            raise ValueError("weigher requires max_weight")
+        if self.size:
+            self.clear()
+        if mw >= 0 and self.weights == NULL:
+            self.weights = <Py_ssize_t *>PyMem_Malloc((self.alloc + 1) * sizeof(Py_ssize_t))
+            if self.weights == NULL:
+                raise MemoryError()
+        elif mw < 0 and self.weights != NULL:
+            PyMem_Free(self.weights)
+            self.weights = NULL
+        self._capacity = cap
+        self._on_evict = on_evict
+        self._max_weight = mw
+        self._weigher = weigher
+        self._weight = 0
+
+    def __dealloc__(self):
+        self._release_table(self.entries, self.used)
+        PyMem_Free(self.slots)
+        PyMem_Free(self.weights)
+
+    # ------------------------------------------------------------------
+    # Table primitives: pure C, no Python code runs inside them.
+
+    cdef int _allocate(self, Py_ssize_t alloc, bint weighted) noexcept:
+        """Install fresh empty arrays for ``alloc`` entries; -1 when out of memory.
+
+        The old arrays are not freed: the caller owns them.
+        """
+        cdef size_t nslots = 8
+        cdef uint32_t bits = 3
+        while nslots < <size_t>(2 * (alloc + 1)):
+            nslots <<= 1
+            bits += 1
+        cdef Entry *entries = <Entry *>PyMem_Malloc((alloc + 1) * sizeof(Entry))
+        cdef uint32_t *slots = <uint32_t *>PyMem_Malloc(nslots * sizeof(uint32_t))
+        cdef Py_ssize_t *weights = NULL
+        if weighted:
+            weights = <Py_ssize_t *>PyMem_Malloc((alloc + 1) * sizeof(Py_ssize_t))
+        if entries == NULL or slots == NULL or (weighted and weights == NULL):
+            PyMem_Free(entries)
+            PyMem_Free(slots)
+            PyMem_Free(weights)
+            return -1
+        memset(slots, 0, nslots * sizeof(uint32_t))
+        entries[0].key = NULL
+        entries[0].value = NULL
+        entries[0].prev = 0
+        entries[0].next = 0
+        self.entries = entries
+        self.slots = slots
+        self.weights = weights
+        self.alloc = alloc
+        self.used = 0
+        self.free_head = 0
+        self.size = 0
+        self.slot_mask = nslots - 1
+        self.slot_shift = 32 - bits
+        self.ix_bits = 1
+        while (<Py_ssize_t>1 << self.ix_bits) <= alloc:
+            self.ix_bits += 1
+        self.ix_mask = (<uint32_t>1 << self.ix_bits) - 1
+        return 0
+
+    cdef inline size_t _home(self, uint32_t tag) noexcept nogil:
+        return <size_t>(<uint32_t>(tag * <uint32_t>0x9E3779B9u) >> self.slot_shift)
+
+    cdef inline uint32_t _slot_value(self, uint32_t ix, uint32_t tag) noexcept nogil:
+        return ix | (tag << self.ix_bits)
+
+    cdef inline size_t _empty_slot(self, uint32_t tag) noexcept nogil:
+        cdef size_t i = self._home(tag)
+        while self.slots[i] != 0:
+            i = (i + 1) & self.slot_mask
+        return i
+
+    cdef size_t _slot_of(self, uint32_t ix) noexcept nogil:
+        """The slot that indexes entry ``ix`` (which must be live)."""
+        cdef size_t i = self._home(self.entries[ix].tag)
+        while (self.slots[i] & self.ix_mask) != ix:
+            i = (i + 1) & self.slot_mask
+        return i
+
+    cdef void _unindex(self, size_t hole) noexcept nogil:
+        """Empty slot ``hole`` and shift later slots of its run back (no tombstones)."""
+        cdef size_t mask = self.slot_mask
+        cdef size_t j = hole
+        cdef size_t home
+        cdef uint32_t s
+        while True:
+            j = (j + 1) & mask
+            s = self.slots[j]
+            if s == 0:
+                break
+            home = self._home(self.entries[s & self.ix_mask].tag)
+            # Move the slot back unless its home lies cyclically in (hole, j].
+            if ((j - home) & mask) >= ((j - hole) & mask):
+                self.slots[hole] = s
+                hole = j
+        self.slots[hole] = 0
+
+    cdef inline void _unlink(self, uint32_t ix) noexcept nogil:
+        cdef Entry *e = self.entries
+        e[e[ix].prev].next = e[ix].next
+        e[e[ix].next].prev = e[ix].prev
+
+    cdef inline void _link_newest(self, uint32_t ix) noexcept nogil:
+        cdef Entry *e = self.entries
+        cdef uint32_t newest = e[0].prev
+        e[ix].prev = newest
+        e[ix].next = 0
+        e[newest].next = ix
+        e[0].prev = ix
+
+    cdef inline void _promote(self, uint32_t ix) noexcept nogil:
+        if self.entries[0].prev != ix:
+            self._unlink(ix)
+            self._link_newest(ix)
+
+    cdef void _remove(self, size_t slot, uint32_t ix) noexcept nogil:
+        """Take entry ``ix`` out of the table; its key/value references pass to the caller."""
+        self._unindex(slot)
+        self._unlink(ix)
+        if self.weights != NULL:
+            self._weight -= <size_t>self.weights[ix]
+        self.entries[ix].key = NULL
+        self.entries[ix].value = NULL
+        self.entries[ix].next = self.free_head
+        self.free_head = ix
+        self.size -= 1
+        self.version += 1
+
+    cdef uint32_t _new_entry(self) noexcept nogil:
+        """An unused entry index (0 when the array is full)."""
+        cdef uint32_t ix = self.free_head
+        if ix != 0:
+            self.free_head = self.entries[ix].next
+            return ix
+        if self.used < self.alloc:
+            self.used += 1
+            return <uint32_t>self.used
+        return 0
+
+    cdef int _rebuild(self, Py_ssize_t new_alloc) except -1:
+        """Move the entries, oldest first, into fresh arrays for ``new_alloc`` entries."""
+        cdef Entry *old = self.entries
+        cdef uint32_t *old_slots = self.slots
+        cdef Py_ssize_t *old_weights = self.weights
+        cdef Py_ssize_t n = self.size
+        cdef uint64_t version = self.version
+        cdef size_t weight = self._weight
+        if self._allocate(new_alloc, old_weights != NULL) < 0:
+            raise MemoryError()
+        cdef Entry *e = self.entries
+        cdef uint32_t ix = old[0].next
+        cdef uint32_t k = 0
+        while ix != 0:
+            k += 1
+            e[k] = old[ix]
+            e[k].prev = k - 1
+            e[k].next = k + 1
+            if old_weights != NULL:
+                self.weights[k] = old_weights[ix]
+            self.slots[self._empty_slot(e[k].tag)] = self._slot_value(k, e[k].tag)
+            ix = old[ix].next
+        e[0].next = 1 if k else 0
+        e[0].prev = k
+        e[k].next = 0
+        self.used = k
+        self.size = n
+        self._weight = weight
+        self.version = version + 1
+        PyMem_Free(old)
+        PyMem_Free(old_slots)
+        PyMem_Free(old_weights)
+        return 0
+
+    cdef int _make_room(self) except -1:
+        """Make sure ``_new_entry`` will succeed; 1 when the arrays were rebuilt to grow."""
+        if self.free_head != 0 or self.used < self.alloc:
+            return 0
+        cdef Py_ssize_t limit = min(self._capacity, MAX_ENTRIES)
+        if self.alloc >= limit:
+            raise MemoryError(f"cylru holds at most {MAX_ENTRIES} entries")
+        self._rebuild(min(max(2 * self.alloc + 1, MIN_ALLOC), limit))
+        return 1
+
+    cdef void _release_table(self, Entry *entries, Py_ssize_t used) noexcept:
+        """Drop the references held by a detached entry array and free it."""
+        cdef Py_ssize_t i
+        if entries == NULL:
+            return
+        for i in range(1, used + 1):
+            Py_XDECREF(entries[i].key)
+            Py_XDECREF(entries[i].value)
+        PyMem_Free(entries)
+
+    # ------------------------------------------------------------------
+    # Lookup: the only place a key's __eq__ runs.
+
+    cdef Py_ssize_t _find(self, object key, uint32_t tag, size_t *slot_out) except -2:
+        """Entry index of ``key`` (its slot in ``*slot_out``), or -1 when absent.
+
+        On a miss ``*slot_out`` is the empty slot where ``key`` would go.
+        """
+        cdef PyObject *k = <PyObject *>key
+        cdef PyObject *stored
+        cdef size_t i
+        cdef uint32_t s, ix, tagbits
+        cdef uint64_t version
+        cdef int equal
+        cdef int restarts = 0
+        while True:
+            i = self._home(tag)
+            tagbits = tag << self.ix_bits
+            while True:
+                s = self.slots[i]
+                if s == 0:
+                    slot_out[0] = i
+                    return -1
+                if (s & ~self.ix_mask) == tagbits:
+                    ix = s & self.ix_mask
+                    stored = self.entries[ix].key
+                    if stored == k:
+                        slot_out[0] = i
+                        return ix
+                    if self.entries[ix].tag == tag:
+                        if _eq_runs_no_user_code(stored, k):
+                            if PyObject_RichCompareBool(stored, k, Py_EQ):
+                                slot_out[0] = i
+                                return ix
+                        else:
+                            version = self.version
+                            Py_INCREF(<object>stored)
+                            try:
+                                equal = PyObject_RichCompareBool(stored, k, Py_EQ)
+                            finally:
+                                Py_DECREF(<object>stored)
+                            if self.version != version:
+                                break    # the table changed under us: start again
+                            if equal:
+                                slot_out[0] = i
+                                return ix
+                i = (i + 1) & self.slot_mask
+            restarts += 1
+            if restarts > MAX_EQ_RESTARTS:
+                raise RuntimeError(f"{type(self).__name__} changed during a key comparison")
+
+    # ------------------------------------------------------------------
+    # Changes that may evict.  Evicted references come back to the caller,
+    # which runs the callbacks after leaving the critical section.
+
+    cdef Py_ssize_t _weigh(self, object value) except -1:
+        if self._weigher is None:
+            return 1
+        result = self._weigher(value)
+        try:
+            w = operator.index(result)
+        except TypeError:
+            raise TypeError(
+                f"weigher must return an int, not {type(result).__name__!r}"
+            ) from None
+        if w < 0:
+            raise ValueError(f"weigher returned a negative weight ({w})")
+        if w > self._max_weight:
+            raise ValueError(f"value weighs {w}, more than max_weight={self._max_weight}")
+        return w
+
+    cdef int _evict_oldest(self, list evicted) except -1:
+        """Evict the least recent entry into ``evicted`` as a (key, value) tuple."""
+        cdef uint32_t ix = self.entries[0].next
+        cdef PyObject *k = self.entries[ix].key
+        cdef PyObject *v = self.entries[ix].value
+        self._remove(self._slot_of(ix), ix)
+        self.evictions += 1
+        # The tuple steals both references; the structure is already consistent,
+        # so a MemoryError here loses nothing but the callback.
+        pair = (<object>k, <object>v)
+        Py_DECREF(<object>k)
+        Py_DECREF(<object>v)
+        evicted.append(pair)
+        return 0
+
+    cdef int _shrink_to_fit(self, list evicted) except -1:
+        """Evict least recent entries until size and weight are within bounds."""
+        cdef Py_ssize_t cap = max(self._capacity, 0)
+        while self.size > cap:
+            self._evict_oldest(evicted)
+        if self.weights != NULL:
+            while self._weight > <size_t>self._max_weight and self.size:
+                self._evict_oldest(evicted)
+        return 0
+
+    cdef int _notify(self, object callback, list evicted) except -1:
+        """Run ``callback`` for every evicted pair; re-raise the first error at the end."""
+        if callback is None or not evicted:
+            return 0
+        first_error = None
+        for key, value in evicted:
+            try:
+                if self._value_only:
+                    callback(value)
+                else:
+                    callback(key, value)
+            except BaseException as exc:
+                if first_error is None:
+                    first_error = exc
+        if first_error is not None:
+            raise first_error
+        return 0
+
+    cdef object _store(self, object key, object value, bint replace):
+        """``put`` (replace=True) or ``setdefault`` (replace=False); returns the stored value."""
+        cdef Py_hash_t h = hash(key)
+        cdef uint32_t tag = _tag_of(h)
+        cdef Py_ssize_t w = self._weigh(value) if self.weights != NULL else 0
+        cdef size_t slot
+        cdef Py_ssize_t found
+        cdef uint32_t ix
+        cdef PyObject *old_value = NULL
+        cdef list evicted = None
+        cdef object callback = None
+        result = value
+        with cython.critical_section(self):
+            if self._capacity <= 0:
+                return value
+            if self.weights != NULL and w > self._max_weight:
+                raise ValueError(f"value weighs {w}, more than max_weight={self._max_weight}")
+            found = self._find(key, tag, &slot)
+            if found > 0:
+                ix = <uint32_t>found
+                if replace:
+                    old_value = self.entries[ix].value
+                    Py_INCREF(value)
+                    self.entries[ix].value = <PyObject *>value
+                    if self.weights != NULL:
+                        self._weight += <size_t>w - <size_t>self.weights[ix]
+                        self.weights[ix] = w
+                else:
+                    result = <object>self.entries[ix].value
+                self._promote(ix)
+            else:
+                # Evicting shifts slots back and growing rebuilds the index:
+                # either way the empty slot _find gave may have moved.
+                if self.size >= self._capacity:
+                    evicted = []
+                    self._evict_oldest(evicted)
+                    slot = self._empty_slot(tag)
+                elif self._make_room():
+                    slot = self._empty_slot(tag)
+                ix = self._new_entry()
+                Py_INCREF(key)
+                Py_INCREF(value)
+                self.entries[ix].key = <PyObject *>key
+                self.entries[ix].value = <PyObject *>value
+                self.entries[ix].tag = tag
+                self.slots[slot] = self._slot_value(ix, tag)
+                self._link_newest(ix)
+                self.size += 1
+                self.version += 1
+                if self.weights != NULL:
+                    self.weights[ix] = w
+                    self._weight += <size_t>w
+            if self.weights != NULL and self._weight > <size_t>self._max_weight:
+                if evicted is None:
+                    evicted = []
+                self._shrink_to_fit(evicted)
+            if evicted is not None:
+                callback = self._on_evict
+        Py_XDECREF(old_value)
+        if evicted is not None:
+            self._notify(callback, evicted)
+        return result
+
+    cdef int _set_bounds(self, Py_ssize_t capacity, Py_ssize_t max_weight) except -1:
+        cdef list evicted = []
+        cdef object callback
+        with cython.critical_section(self):
+            self._capacity = capacity
+            if max_weight >= 0:
+                self._max_weight = max_weight
+            self._shrink_to_fit(evicted)
+            callback = self._on_evict
+        self._notify(callback, evicted)
+        return 0
+
+    # ------------------------------------------------------------------
+    # mellea's interface
+
+    def put(self, key, value):
+        """Store ``value`` under ``key`` as the most recent entry, evicting if full."""
+        if self._capacity > 0:
+            self._store(key, value, True)
+
+    def get(self, key, default=None):
+        """The value for ``key`` (promoting it), or ``default``; counts a hit or a miss."""
+        cdef uint32_t tag = _tag_of(hash(key))
+        cdef size_t slot
+        cdef Py_ssize_t ix
+        with cython.critical_section(self):
+            ix = self._find(key, tag, &slot)
+            if ix < 0:
+                self.misses += 1
+                return default
+            self.hits += 1
+            self._promote(<uint32_t>ix)
+            return <object>self.entries[ix].value
+
+    def current_size(self):
+        """The number of entries (mellea's name for ``len``)."""
+        return self.size
+
+    # ------------------------------------------------------------------
+    # Mapping protocol
+
+    def __getitem__(self, key):
+        cdef uint32_t tag = _tag_of(hash(key))
+        cdef size_t slot
+        cdef Py_ssize_t ix
+        with cython.critical_section(self):
+            ix = self._find(key, tag, &slot)
+            if ix >= 0:
+                self.hits += 1
+                self._promote(<uint32_t>ix)
+                return <object>self.entries[ix].value
+            self.misses += 1
+        raise KeyError(key)
+
+    def __setitem__(self, key, value):
+        if self._capacity > 0:
+            self._store(key, value, True)
+
+    def __delitem__(self, key):
+        if self._pop(key, _MISSING) is _MISSING:
+            raise KeyError(key)
+
+    def __contains__(self, key):
+        cdef uint32_t tag = _tag_of(hash(key))
+        cdef size_t slot
+        with cython.critical_section(self):
+            return self._find(key, tag, &slot) >= 0
+
+    def __len__(self):
+        return self.size
+
+    def __iter__(self):
+        return _Iterator(self, _KEYS)
+
+    def _iter_values(self):
+        return _Iterator(self, _VALUES)
+
+    def _iter_items(self):
+        return _Iterator(self, _ITEMS)
+
+    def keys(self):
+        """A view of the keys, least recent first."""
+        return LRUKeysView(self)
+
+    def values(self):
+        """A view of the values, least recent first."""
+        return LRUValuesView(self)
+
+    def items(self):
+        """A view of the (key, value) pairs, least recent first."""
+        return LRUItemsView(self)
+
+    def peek(self, key, default=None):
+        """The value for ``key`` without promoting it or counting, or ``default``."""
+        cdef uint32_t tag = _tag_of(hash(key))
+        cdef size_t slot
+        cdef Py_ssize_t ix
+        with cython.critical_section(self):
+            ix = self._find(key, tag, &slot)
+            if ix < 0:
+                return default
+            return <object>self.entries[ix].value
+
+    cdef object _pop(self, object key, object default):
+        cdef uint32_t tag = _tag_of(hash(key))
+        cdef size_t slot
+        cdef Py_ssize_t ix
+        cdef PyObject *k
+        cdef PyObject *v
+        with cython.critical_section(self):
+            ix = self._find(key, tag, &slot)
+            if ix < 0:
+                return default
+            k = self.entries[ix].key
+            v = self.entries[ix].value
+            self._remove(slot, <uint32_t>ix)
+        # The table no longer holds k and v; drop them only now (a __del__ may re-enter).
+        value = <object>v
+        Py_DECREF(<object>v)
+        Py_DECREF(<object>k)
+        return value
+
+    def pop(self, key, default=_MISSING):
+        """Remove ``key`` and return its value (no callback); ``KeyError`` unless ``default``."""
+        value = self._pop(key, default)
+        if value is _MISSING:
+            raise KeyError(key)
+        return value
+
+    def popitem(self):
+        """Remove and return the least recent ``(key, value)``; ``KeyError`` when empty."""
+        cdef uint32_t ix
+        cdef PyObject *k
+        cdef PyObject *v
+        with cython.critical_section(self):
+            if self.size == 0:
+                raise KeyError("popitem(): cache is empty")
+            ix = self.entries[0].next
+            k = self.entries[ix].key
+            v = self.entries[ix].value
+            self._remove(self._slot_of(ix), ix)
+        pair = (<object>k, <object>v)
+        Py_DECREF(<object>k)
+        Py_DECREF(<object>v)
+        return pair
+
+    def setdefault(self, key, default=None):
+        """The value for ``key`` (promoting it); if absent, store ``default`` and return it."""
+        return self._store(key, default, False)
+
+    def update(self, other=(), /, **kwargs):
+        """Put every item of ``other`` (a mapping or pairs), then of ``kwargs``."""
+        if isinstance(other, Mapping) or hasattr(other, "keys"):
+            for key in other.keys():
+                self._store(key, other[key], True)
+        else:
+            for key, value in other:
+                self._store(key, value, True)
+        for key, value in kwargs.items():
+            self._store(key, value, True)
+
+    def clear(self):
+        """Remove every entry (no callbacks; stats are kept)."""
+        cdef Entry *old
+        cdef uint32_t *old_slots
+        cdef Py_ssize_t *old_weights
+        cdef Py_ssize_t old_used
+        cdef uint64_t version
+        with cython.critical_section(self):
+            if self.size == 0:
+                return
+            old = self.entries
+            old_slots = self.slots
+            old_weights = self.weights
+            old_used = self.used
+            version = self.version
+            if self._allocate(MIN_ALLOC, old_weights != NULL) < 0:
+                self.entries = old
+                self.slots = old_slots
+                self.weights = old_weights
+                raise MemoryError()
+            self._weight = 0
+            self.version = version + 1
+        PyMem_Free(old_slots)
+        PyMem_Free(old_weights)
+        self._release_table(old, old_used)
+
+    def copy(self):
+        """A shallow copy: same class, entries and order, settings and callbacks; fresh stats."""
+        cls = type(self)
+        cdef LRUCache new = cls.__new__(cls)
+        with cython.critical_section(self):
+            new._copy_from(self)
+        instance_dict = getattr(self, "__dict__", None)
+        if instance_dict:
+            new.__dict__.update(instance_dict)
+        return new
+
+    cdef int _copy_from(self, LRUCache other) except -1:
+        """Become a copy of ``other`` (self is fresh and empty)."""
+        cdef size_t nslots = other.slot_mask + 1
+        PyMem_Free(self.entries)
+        PyMem_Free(self.slots)
+        PyMem_Free(self.weights)
+        self.entries = NULL
+        self.slots = NULL
+        self.weights = NULL
+        if self._allocate(other.alloc, other.weights != NULL) < 0:
+            self._allocate(MIN_ALLOC, False)
+            raise MemoryError()
+        memcpy(self.entries, other.entries, (other.alloc + 1) * sizeof(Entry))
+        memcpy(self.slots, other.slots, nslots * sizeof(uint32_t))
+        if other.weights != NULL:
+            memcpy(self.weights, other.weights, (other.alloc + 1) * sizeof(Py_ssize_t))
+        cdef Py_ssize_t i
+        for i in range(1, other.used + 1):
+            Py_XINCREF_(self.entries[i].key)
+            Py_XINCREF_(self.entries[i].value)
+        self.used = other.used
+        self.free_head = other.free_head
+        self.size = other.size
+        self._capacity = other._capacity
+        self._max_weight = other._max_weight
+        self._weight = other._weight
+        self._on_evict = other._on_evict
+        self._weigher = other._weigher
+        self._value_only = other._value_only
+        return 0
+
+    # ------------------------------------------------------------------
+    # Settings and statistics
+
+    @property
+    def capacity(self):
+        """Maximum number of entries; lowering it evicts at once (calling ``on_evict``)."""
+        return self._capacity
+
+    @capacity.setter
+    def capacity(self, value):
+        self._set_bounds(_as_size(value, "capacity"), -1)
+
+    @property
+    def on_evict(self):
+        """Called as ``on_evict(key, value)`` for every entry evicted to make room."""
+        return self._on_evict
+
+    @on_evict.setter
+    def on_evict(self, value):
+        self._on_evict = _as_callback(value, "on_evict")
+
+    @property
+    def max_weight(self):
+        """Maximum total weight, or None when the cache is bounded by count only."""
+        return None if self._max_weight < 0 else self._max_weight
+
+    @max_weight.setter
+    def max_weight(self, value):
+        if self.weights == NULL:
+            raise ValueError(
+                "max_weight can only be changed on a cache created with max_weight"
+            )
+        if value is None:
+            raise TypeError("max_weight must be an int on a weighted cache, not None")
+        self._set_bounds(self._capacity, _as_max_weight(value))
+
+    @property
+    def weigher(self):
+        """The function giving each value's weight (None: every value weighs 1)."""
+        return self._weigher
+
+    @property
+    def weight(self):
+        """Total weight of the entries, or None when the cache is unweighted."""
+        return None if self.weights == NULL else self._weight
+
+    def stats(self):
+        """Hits, misses, evictions, size, capacity, weight and max_weight."""
+        with cython.critical_section(self):
+            return CacheStats(
+                self.hits, self.misses, self.evictions, self.size, self._capacity,
+                self.weight, self.max_weight,
+            )
+
+    def clear_stats(self):
+        """Zero the hit, miss and eviction counters."""
+        with cython.critical_section(self):
+            self.hits = self.misses = self.evictions = 0
+
+    # ------------------------------------------------------------------
+    # Python protocols
+
+    def __repr__(self):
+        text = f"{type(self).__name__}(size={self.size}, capacity={self._capacity}"
+        if self.weights != NULL:
+            text += f", weight={self._weight}, max_weight={self._max_weight}"
+        return text + ")"
+
+    def __eq__(self, other):
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        if len(other) != self.size:
+            return False
+        for key, value in self._iter_items():
+            if isinstance(other, LRUCache):
+                theirs = (<LRUCache>other).peek(key, _MISSING)
+            else:
+                try:
+                    theirs = other[key]
+                except KeyError:
+                    return False
+            if theirs is _MISSING or not (theirs is value or theirs == value):
+                return False
+        return True
+
+    def __ne__(self, other):
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    __hash__ = None
+
+    def __sizeof__(self):
+        cdef size_t extra = (
+            (self.alloc + 1) * sizeof(Entry) + (self.slot_mask + 1) * sizeof(uint32_t)
+        )
+        if self.weights != NULL:
+            extra += (self.alloc + 1) * sizeof(Py_ssize_t)
+        return object.__sizeof__(self) + extra
+
+    def __reduce__(self):
+        return (type(self), (self._capacity,), self._state())
+
+    cdef tuple _state(self):
+        return (
+            self._on_evict,
+            self.max_weight,
+            self._weigher,
+            list(self._iter_items()),
+            getattr(self, "__dict__", None) or None,
+        )
+
+    def __setstate__(self, state):
+        on_evict, max_weight, weigher, items, instance_dict = state
+        self.on_evict = on_evict
+        mw = _as_max_weight(max_weight)
+        _as_callback(weigher, "weigher")
+        if mw >= 0:
+            self.clear()
+            if self.weights == NULL:
+                self.weights = <Py_ssize_t *>PyMem_Malloc(
+                    (self.alloc + 1) * sizeof(Py_ssize_t)
+                )
+                if self.weights == NULL:
+                    raise MemoryError()
+            self._max_weight = mw
+            self._weigher = weigher
+            self._weight = 0
+        for key, value in items:
+            self._store(key, value, True)
+        if instance_dict:
+            self.__dict__.update(instance_dict)
+
+    @classmethod
+    def __class_getitem__(cls, item):
+        return GenericAlias(cls, item)
+
+
+cdef inline void Py_XINCREF_(PyObject *o) noexcept:
+    if o != NULL:
+        Py_INCREF(<object>o)
+
+
+cdef class SimpleLRUCache(LRUCache):
+    """SimpleLRUCache(capacity, on_evict=None)
+
+    Drop-in for mellea's ``SimpleLRUCache``: ``on_evict(value)`` gets the evicted
+    value only, and ``cache`` is a read-only view of the entries.
+    """
+
+    def __cinit__(self, *args, **kwargs):
+        self._value_only = True
+
+    def __init__(self, capacity, on_evict=None):
+        LRUCache.__init__(self, capacity, on_evict)
+
+    @property
+    def cache(self):
+        """Read-only mapping view of the entries, least recent first (never promotes)."""
+        return CacheView(self)
+
+
+cdef enum:
+    _KEYS = 0
+    _VALUES = 1
+    _ITEMS = 2
+
+
+@cython.final
+cdef class _Iterator:
+    """Walks the recency list, least recent first.
+
+    Adding or removing entries while it runs raises RuntimeError.  A promotion
+    is allowed; it may move entries behind the cursor, so the iterator stops
+    after as many items as the cache held when it started.
+    """
+
+    cdef LRUCache cache
+    cdef uint32_t cursor
+    cdef Py_ssize_t remaining
+    cdef uint64_t version
+    cdef int kind
+
+    def __cinit__(self, LRUCache cache, int kind):
+        self.cache = cache
+        self.kind = kind
+        with cython.critical_section(cache):
+            self.cursor = cache.entries[0].next
+            self.remaining = cache.size
+            self.version = cache.version
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        cdef LRUCache cache = self.cache
+        cdef Entry *e
+        with cython.critical_section(cache):
+            if cache.version != self.version:
+                raise RuntimeError(f"{type(cache).__name__} changed size during iteration")
+            if self.remaining <= 0 or self.cursor == 0:
+                raise StopIteration
+            e = &cache.entries[self.cursor]
+            key = <object>e.key
+            value = <object>e.value
+            self.cursor = e.next
+            self.remaining -= 1
+        if self.kind == _KEYS:
+            return key
+        if self.kind == _VALUES:
+            return value
+        return (key, value)
+
+    def __length_hint__(self):
+        return max(self.remaining, 0)
+
+
+# ----------------------------------------------------------------------
+# Garbage collection.  Cython generates tp_traverse/tp_clear for the object
+# attributes only; the keys and values live in C arrays, so the type's slots
+# are wrapped to visit and clear those too.
+
+cdef c_traverseproc _attr_traverse = (<GCSlots *>LRUCache).tp_traverse
+cdef c_inquiry _attr_clear = (<GCSlots *>LRUCache).tp_clear
+
+
+cdef int _traverse_entries(LRUCache self, c_visitproc visit, void *arg) noexcept:
+    cdef Py_ssize_t i
+    cdef int r
+    cdef Entry *e = self.entries
+    if e == NULL:
+        return 0
+    for i in range(1, self.used + 1):
+        if e[i].key != NULL:
+            r = visit(e[i].key, arg)
+            if r:
+                return r
+            r = visit(e[i].value, arg)
+            if r:
+                return r
+    return 0
+
+
+cdef int _lru_traverse(PyObject *o, c_visitproc visit, void *arg) noexcept:
+    cdef int r = _traverse_entries(<LRUCache>o, visit, arg)
+    if r:
+        return r
+    return _attr_traverse(o, visit, arg)
+
+
+cdef int _lru_clear(PyObject *o) noexcept:
+    try:
+        (<LRUCache>o).clear()
+    except BaseException:
+        pass
+    return _attr_clear(o)
+
+
+cdef void _install_gc_slots(GCSlots *t) noexcept:
+    if t.tp_traverse == _attr_traverse:
+        t.tp_traverse = _lru_traverse
+    if t.tp_clear == _attr_clear:
+        t.tp_clear = _lru_clear
+
+
+_install_gc_slots(<GCSlots *>LRUCache)
+_install_gc_slots(<GCSlots *>SimpleLRUCache)
+
+Cache.register(LRUCache)
+MutableMapping.register(LRUCache)
