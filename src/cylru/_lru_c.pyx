@@ -501,7 +501,9 @@ cdef class LRUCache:
         cdef Py_ssize_t found
         cdef uint32_t ix
         cdef PyObject *old_value = NULL
-        cdef list evicted = None
+        cdef PyObject *lru_key = NULL      # the usual single eviction, kept off the heap
+        cdef PyObject *lru_value = NULL
+        cdef list evicted = None           # further evictions (weighted caches only)
         cdef object callback = None
         result = value
         with cython.critical_section(self):
@@ -526,8 +528,11 @@ cdef class LRUCache:
                 # Evicting shifts slots back and growing rebuilds the index:
                 # either way the empty slot _find gave may have moved.
                 if self.size >= self._capacity:
-                    evicted = []
-                    self._evict_oldest(evicted)
+                    ix = self.entries[0].next
+                    lru_key = self.entries[ix].key
+                    lru_value = self.entries[ix].value
+                    self._remove(self._slot_of(ix), ix)
+                    self.evictions += 1
                     slot = self._empty_slot(tag)
                 elif self._make_room():
                     slot = self._empty_slot(tag)
@@ -545,12 +550,23 @@ cdef class LRUCache:
                     self.weights[ix] = w
                     self._weight += <size_t>w
             if self.weights != NULL and self._weight > <size_t>self._max_weight:
-                if evicted is None:
-                    evicted = []
+                evicted = []
                 self._shrink_to_fit(evicted)
-            if evicted is not None:
-                callback = self._on_evict
+            callback = self._on_evict
+        # The structure is complete: only now drop references and call back.
         Py_XDECREF(old_value)
+        if lru_key != NULL:
+            evicted_key = <object>lru_key
+            evicted_value = <object>lru_value
+            Py_DECREF(evicted_key)          # the locals above now own the references
+            Py_DECREF(evicted_value)
+            if evicted is not None:
+                evicted.insert(0, (evicted_key, evicted_value))
+            elif callback is not None:
+                if self._value_only:
+                    callback(evicted_value)
+                else:
+                    callback(evicted_key, evicted_value)
         if evicted is not None:
             self._notify(callback, evicted)
         return result
