@@ -1,0 +1,79 @@
+"""Shared fixtures: the implementation under test, and a refcount check on debug builds."""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import sys
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+# id -> module.  The compiled core is imported directly: a missing build is a
+# test failure, never a skip, so a broken build cannot pass CI as "py only".
+IMPLEMENTATIONS = {"c": "cylru._lru_c", "py": "cylru._lru_py"}
+
+
+@pytest.fixture(params=list(IMPLEMENTATIONS), ids=list(IMPLEMENTATIONS))
+def impl(request: pytest.FixtureRequest) -> ModuleType:
+    return importlib.import_module(IMPLEMENTATIONS[request.param])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "no_refcount_check: skip the debug-build total-refcount check for this test "
+        "(threads, Hypothesis, subprocesses: their own caches make the total drift)",
+    )
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_PASSED] = report.passed
+    return report
+
+
+_CALL_PASSED = pytest.StashKey[bool]()
+
+# A leak of one reference per operation shows up as dozens per run, while the
+# interpreter's own caches (type cache, interned strings, free lists) make a
+# clean test drift by a few references at most.  A run is clean if any of the
+# repeats stays within the tolerance.
+_REFCOUNT_TOLERANCE = 5
+_REFCOUNT_REPEATS = 5
+
+
+@pytest.fixture(autouse=True)
+def _total_refcount_unchanged(request: pytest.FixtureRequest) -> Any:
+    """On a debug CPython, re-run each passing test and demand a stable refcount total.
+
+    The test's own run is the warm-up (lazy imports, interned names, caches).
+    Then the test function is called again with the same fixture values, with a
+    ``gc.collect()`` before and after, until one run leaves the total unchanged
+    (within a small tolerance) or the repeats are used up.
+    """
+    yield
+    if not hasattr(sys, "gettotalrefcount"):
+        return
+    item = request.node
+    if not isinstance(item, pytest.Function) or not item.stash.get(_CALL_PASSED, False):
+        return
+    if item.get_closest_marker("no_refcount_check") or getattr(
+        item.obj, "is_hypothesis_test", False
+    ):
+        return
+    kwargs = {name: item.funcargs[name] for name in item._fixtureinfo.argnames}
+    deltas = []
+    for _ in range(_REFCOUNT_REPEATS):
+        gc.collect()
+        before = sys.gettotalrefcount()  # type: ignore[attr-defined]
+        item.obj(**kwargs)
+        gc.collect()
+        delta = sys.gettotalrefcount() - before  # type: ignore[attr-defined]
+        if delta <= _REFCOUNT_TOLERANCE:
+            return
+        deltas.append(delta)
+    pytest.fail(f"total refcount grew on every repeat: {deltas}")
