@@ -63,7 +63,7 @@ def _extensions() -> list[Extension]:
             "language_level": 3,
             "freethreading_compatible": True,
             "embedsignature": True,
-            "binding": True,
+            "binding": False,
         },
     )
 

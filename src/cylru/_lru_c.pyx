@@ -1,4 +1,4 @@
-# cython: language_level=3, freethreading_compatible=True, embedsignature=True, binding=True
+# cython: language_level=3, freethreading_compatible=True, embedsignature=True, binding=False
 """The compiled core of cylru: an open-addressing hash map threaded on a recency list.
 
 Layout
@@ -205,6 +205,7 @@ cdef class LRUCache:
     # ------------------------------------------------------------------
     # Table primitives: pure C, no Python code runs inside them.
 
+    @cython.final
     cdef int _allocate(self, Py_ssize_t alloc, bint weighted) noexcept:
         """Install fresh empty arrays for ``alloc`` entries; -1 when out of memory.
 
@@ -245,18 +246,22 @@ cdef class LRUCache:
         self.ix_mask = (<uint32_t>1 << self.ix_bits) - 1
         return 0
 
+    @cython.final
     cdef inline size_t _home(self, uint32_t tag) noexcept nogil:
         return <size_t>(<uint32_t>(tag * <uint32_t>0x9E3779B9u) >> self.slot_shift)
 
+    @cython.final
     cdef inline uint32_t _slot_value(self, uint32_t ix, uint32_t tag) noexcept nogil:
         return ix | (tag << self.ix_bits)
 
+    @cython.final
     cdef inline size_t _empty_slot(self, uint32_t tag) noexcept nogil:
         cdef size_t i = self._home(tag)
         while self.slots[i] != 0:
             i = (i + 1) & self.slot_mask
         return i
 
+    @cython.final
     cdef size_t _slot_of(self, uint32_t ix) noexcept nogil:
         """The slot that indexes entry ``ix`` (which must be live)."""
         cdef size_t i = self._home(self.entries[ix].tag)
@@ -264,6 +269,7 @@ cdef class LRUCache:
             i = (i + 1) & self.slot_mask
         return i
 
+    @cython.final
     cdef void _unindex(self, size_t hole) noexcept nogil:
         """Empty slot ``hole`` and shift later slots of its run back (no tombstones)."""
         cdef size_t mask = self.slot_mask
@@ -282,11 +288,13 @@ cdef class LRUCache:
                 hole = j
         self.slots[hole] = 0
 
+    @cython.final
     cdef inline void _unlink(self, uint32_t ix) noexcept nogil:
         cdef Entry *e = self.entries
         e[e[ix].prev].next = e[ix].next
         e[e[ix].next].prev = e[ix].prev
 
+    @cython.final
     cdef inline void _link_newest(self, uint32_t ix) noexcept nogil:
         cdef Entry *e = self.entries
         cdef uint32_t newest = e[0].prev
@@ -295,11 +303,13 @@ cdef class LRUCache:
         e[newest].next = ix
         e[0].prev = ix
 
+    @cython.final
     cdef inline void _promote(self, uint32_t ix) noexcept nogil:
         if self.entries[0].prev != ix:
             self._unlink(ix)
             self._link_newest(ix)
 
+    @cython.final
     cdef void _remove(self, size_t slot, uint32_t ix) noexcept nogil:
         """Take entry ``ix`` out of the table; its key/value references pass to the caller."""
         self._unindex(slot)
@@ -313,6 +323,7 @@ cdef class LRUCache:
         self.size -= 1
         self.version += 1
 
+    @cython.final
     cdef uint32_t _new_entry(self) noexcept nogil:
         """An unused entry index (0 when the array is full)."""
         cdef uint32_t ix = self.free_head
@@ -324,6 +335,7 @@ cdef class LRUCache:
             return <uint32_t>self.used
         return 0
 
+    @cython.final
     cdef int _rebuild(self, Py_ssize_t new_alloc) except -1:
         """Move the entries, oldest first, into fresh arrays for ``new_alloc`` entries."""
         cdef Entry *old = self.entries
@@ -358,6 +370,7 @@ cdef class LRUCache:
         PyMem_Free(old_weights)
         return 0
 
+    @cython.final
     cdef int _make_room(self) except -1:
         """Make sure ``_new_entry`` will succeed; 1 when the arrays were rebuilt to grow."""
         if self.free_head != 0 or self.used < self.alloc:
@@ -368,6 +381,7 @@ cdef class LRUCache:
         self._rebuild(min(max(2 * self.alloc + 1, MIN_ALLOC), limit))
         return 1
 
+    @cython.final
     cdef void _release_table(self, Entry *entries, Py_ssize_t used) noexcept:
         """Drop the references held by a detached entry array and free it."""
         cdef Py_ssize_t i
@@ -381,10 +395,37 @@ cdef class LRUCache:
     # ------------------------------------------------------------------
     # Lookup: the only place a key's __eq__ runs.
 
-    cdef Py_ssize_t _find(self, object key, uint32_t tag, size_t *slot_out) except -2:
+    @cython.final
+    cdef inline Py_ssize_t _find(self, object key, uint32_t tag, size_t *slot_out) except -2:
         """Entry index of ``key`` (its slot in ``*slot_out``), or -1 when absent.
 
-        On a miss ``*slot_out`` is the empty slot where ``key`` would go.
+        On a miss ``*slot_out`` is the empty slot where ``key`` would go.  This
+        loop settles identity hits and misses; the first stored key that needs a
+        real ``==`` hands over to ``_find_by_equality``.
+        """
+        cdef size_t i = self._home(tag)
+        cdef uint32_t tagbits = tag << self.ix_bits
+        cdef uint32_t s, ix
+        while True:
+            s = self.slots[i]
+            if s == 0:
+                slot_out[0] = i
+                return -1
+            if (s & ~self.ix_mask) == tagbits:
+                ix = s & self.ix_mask
+                if self.entries[ix].key == <PyObject *>key:
+                    slot_out[0] = i
+                    return ix
+                if self.entries[ix].tag == tag:
+                    return self._find_by_equality(key, tag, slot_out)
+            i = (i + 1) & self.slot_mask
+
+    @cython.final
+    cdef Py_ssize_t _find_by_equality(self, object key, uint32_t tag, size_t *slot_out) except -2:
+        """``_find`` for keys that need ``==``: the only place a key's ``__eq__`` runs.
+
+        A user ``__eq__`` may change the table; then the probe starts again, like
+        dict's lookup, and gives up with RuntimeError if the table never settles.
         """
         cdef PyObject *k = <PyObject *>key
         cdef PyObject *stored
@@ -409,9 +450,7 @@ cdef class LRUCache:
                         return ix
                     if self.entries[ix].tag == tag:
                         if _eq_runs_no_user_code(stored, k):
-                            if PyObject_RichCompareBool(stored, k, Py_EQ):
-                                slot_out[0] = i
-                                return ix
+                            equal = PyObject_RichCompareBool(stored, k, Py_EQ)
                         else:
                             version = self.version
                             Py_INCREF(<object>stored)
@@ -421,9 +460,9 @@ cdef class LRUCache:
                                 Py_DECREF(<object>stored)
                             if self.version != version:
                                 break    # the table changed under us: start again
-                            if equal:
-                                slot_out[0] = i
-                                return ix
+                        if equal:
+                            slot_out[0] = i
+                            return ix
                 i = (i + 1) & self.slot_mask
             restarts += 1
             if restarts > MAX_EQ_RESTARTS:
@@ -433,6 +472,7 @@ cdef class LRUCache:
     # Changes that may evict.  Evicted references come back to the caller,
     # which runs the callbacks after leaving the critical section.
 
+    @cython.final
     cdef Py_ssize_t _weigh(self, object value) except -1:
         if self._weigher is None:
             return 1
@@ -449,6 +489,7 @@ cdef class LRUCache:
             raise ValueError(f"value weighs {w}, more than max_weight={self._max_weight}")
         return w
 
+    @cython.final
     cdef int _evict_oldest(self, list evicted) except -1:
         """Evict the least recent entry into ``evicted`` as a (key, value) tuple."""
         cdef uint32_t ix = self.entries[0].next
@@ -464,6 +505,7 @@ cdef class LRUCache:
         evicted.append(pair)
         return 0
 
+    @cython.final
     cdef int _shrink_to_fit(self, list evicted) except -1:
         """Evict least recent entries until size and weight are within bounds."""
         cdef Py_ssize_t cap = max(self._capacity, 0)
@@ -474,6 +516,7 @@ cdef class LRUCache:
                 self._evict_oldest(evicted)
         return 0
 
+    @cython.final
     cdef int _notify(self, object callback, list evicted) except -1:
         """Run ``callback`` for every evicted pair; re-raise the first error at the end."""
         if callback is None or not evicted:
@@ -492,6 +535,7 @@ cdef class LRUCache:
             raise first_error
         return 0
 
+    @cython.final
     cdef object _store(self, object key, object value, bint replace):
         """``put`` (replace=True) or ``setdefault`` (replace=False); returns the stored value."""
         cdef Py_hash_t h = hash(key)
@@ -571,6 +615,7 @@ cdef class LRUCache:
             self._notify(callback, evicted)
         return result
 
+    @cython.final
     cdef int _set_bounds(self, Py_ssize_t capacity, Py_ssize_t max_weight) except -1:
         cdef list evicted = []
         cdef object callback
@@ -674,6 +719,7 @@ cdef class LRUCache:
                 return default
             return <object>self.entries[ix].value
 
+    @cython.final
     cdef object _pop(self, object key, object default):
         cdef uint32_t tag = _tag_of(hash(key))
         cdef size_t slot
@@ -769,6 +815,7 @@ cdef class LRUCache:
             new.__dict__.update(instance_dict)
         return new
 
+    @cython.final
     cdef int _copy_from(self, LRUCache other) except -1:
         """Become a copy of ``other`` (self is fresh and empty)."""
         cdef size_t nslots = other.slot_mask + 1
@@ -902,6 +949,7 @@ cdef class LRUCache:
     def __reduce__(self):
         return (type(self), (self._capacity,), self._state())
 
+    @cython.final
     cdef tuple _state(self):
         return (
             self._on_evict,
