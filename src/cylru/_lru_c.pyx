@@ -859,6 +859,10 @@ cdef class LRUCache:
     def capacity(self, value):
         self._set_bounds(_as_size(value, "capacity"), -1)
 
+    @capacity.deleter
+    def capacity(self):
+        raise AttributeError("cannot delete attribute 'capacity'")
+
     @property
     def on_evict(self):
         """Called as ``on_evict(key, value)`` for every entry evicted to make room."""
@@ -867,6 +871,10 @@ cdef class LRUCache:
     @on_evict.setter
     def on_evict(self, value):
         self._on_evict = _as_callback(value, "on_evict")
+
+    @on_evict.deleter
+    def on_evict(self):
+        raise AttributeError("cannot delete attribute 'on_evict'")
 
     @property
     def max_weight(self):
@@ -882,6 +890,10 @@ cdef class LRUCache:
         if value is None:
             raise TypeError("max_weight must be an int on a weighted cache, not None")
         self._set_bounds(self._capacity, _as_max_weight(value))
+
+    @max_weight.deleter
+    def max_weight(self):
+        raise AttributeError("cannot delete attribute 'max_weight'")
 
     @property
     def weigher(self):
@@ -1044,10 +1056,13 @@ cdef class _Iterator:
     def __next__(self):
         cdef LRUCache cache = self.cache
         cdef Entry *e
+        if cache is None:
+            raise StopIteration     # exhausted: later changes to the cache don't matter
         with cython.critical_section(cache):
             if cache.version != self.version:
                 raise RuntimeError(f"{type(cache).__name__} changed size during iteration")
             if self.remaining <= 0 or self.cursor == 0:
+                self.cache = None
                 raise StopIteration
             e = &cache.entries[self.cursor]
             key = <object>e.key
@@ -1061,7 +1076,7 @@ cdef class _Iterator:
         return (key, value)
 
     def __length_hint__(self):
-        return max(self.remaining, 0)
+        return 0 if self.cache is None else max(self.remaining, 0)
 
 
 # ----------------------------------------------------------------------
