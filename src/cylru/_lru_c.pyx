@@ -88,6 +88,7 @@ ctypedef struct Entry:
 DEF MAX_ENTRIES = 1 << 30
 DEF MIN_ALLOC = 7            # entries besides the sentinel in a fresh table
 DEF MAX_EQ_RESTARTS = 100
+DEF SPARSE_LIMIT = 1 << 16    # tables below this many entries are a quarter full
 
 cdef object _MISSING = object()
 
@@ -213,7 +214,10 @@ cdef class LRUCache:
         """
         cdef size_t nslots = 8
         cdef uint32_t bits = 3
-        while nslots < <size_t>(2 * (alloc + 1)):
+        # At most half full; a quarter while the table is small enough that the
+        # extra slots cost little, which keeps probe runs and deletion shifts short.
+        cdef size_t wanted = (4 if alloc < SPARSE_LIMIT else 2) * <size_t>(alloc + 1)
+        while nslots < wanted:
             nslots <<= 1
             bits += 1
         cdef Entry *entries = <Entry *>PyMem_Malloc((alloc + 1) * sizeof(Entry))
@@ -270,8 +274,11 @@ cdef class LRUCache:
         return i
 
     @cython.final
-    cdef void _unindex(self, size_t hole) noexcept nogil:
-        """Empty slot ``hole`` and shift later slots of its run back (no tombstones)."""
+    cdef size_t _unindex(self, size_t hole) noexcept nogil:
+        """Empty slot ``hole`` and shift later slots of its run back (no tombstones).
+
+        Returns the slot left empty at the end of the shift.
+        """
         cdef size_t mask = self.slot_mask
         cdef size_t j = hole
         cdef size_t home
@@ -287,6 +294,7 @@ cdef class LRUCache:
                 self.slots[hole] = s
                 hole = j
         self.slots[hole] = 0
+        return hole
 
     @cython.final
     cdef inline void _unlink(self, uint32_t ix) noexcept nogil:
@@ -310,9 +318,12 @@ cdef class LRUCache:
             self._link_newest(ix)
 
     @cython.final
-    cdef void _remove(self, size_t slot, uint32_t ix) noexcept nogil:
-        """Take entry ``ix`` out of the table; its key/value references pass to the caller."""
-        self._unindex(slot)
+    cdef size_t _remove(self, size_t slot, uint32_t ix) noexcept nogil:
+        """Take entry ``ix`` out of the table; its key/value references pass to the caller.
+
+        Returns the slot the deletion left empty (see ``_unindex``).
+        """
+        cdef size_t hole = self._unindex(slot)
         self._unlink(ix)
         if self.weights != NULL:
             self._weight -= <size_t>self.weights[ix]
@@ -322,6 +333,7 @@ cdef class LRUCache:
         self.free_head = ix
         self.size -= 1
         self.version += 1
+        return hole
 
     @cython.final
     cdef uint32_t _new_entry(self) noexcept nogil:
@@ -541,7 +553,7 @@ cdef class LRUCache:
         cdef Py_hash_t h = hash(key)
         cdef uint32_t tag = _tag_of(h)
         cdef Py_ssize_t w = self._weigh(value) if self.weights != NULL else 0
-        cdef size_t slot
+        cdef size_t slot, hole, home
         cdef Py_ssize_t found
         cdef uint32_t ix
         cdef PyObject *old_value = NULL
@@ -575,9 +587,13 @@ cdef class LRUCache:
                     ix = self.entries[0].next
                     lru_key = self.entries[ix].key
                     lru_value = self.entries[ix].value
-                    self._remove(self._slot_of(ix), ix)
+                    hole = self._remove(self._slot_of(ix), ix)
                     self.evictions += 1
-                    slot = self._empty_slot(tag)
+                    # The shift may have filled ``slot`` or emptied an earlier slot of its run.
+                    home = self._home(tag)
+                    if (self.slots[slot] != 0
+                            or ((hole - home) & self.slot_mask) < ((slot - home) & self.slot_mask)):
+                        slot = self._empty_slot(tag)
                 elif self._make_room():
                     slot = self._empty_slot(tag)
                 ix = self._new_entry()
