@@ -1,0 +1,434 @@
+"""Both implementations and an OrderedDict model, driven in lockstep by Hypothesis.
+
+Every step runs the same operation on the model, the compiled core and the pure
+twin, then compares return values (by repr, so ``1`` and ``1.0`` differ),
+exception types, contents in order (keys by type too: an existing entry keeps its
+original key object), stats, weight and the on_evict call logs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import OrderedDict
+from typing import Any
+
+import hypothesis.strategies as st
+import pytest
+from _support import Collider
+from hypothesis import settings
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from cylru._base import CacheStats
+
+pytestmark = pytest.mark.no_refcount_check
+
+# Keys that are equal across types (1, 1.0, True), that collide in CPython's int
+# hash (-1 and -2 both hash to -2), and that all collide (Collider, hash 5).
+KEYS = [0, 1, 2, 3, 4, 1.0, True, -1, -2, "a", "b", (1, 2), *(Collider(i, 5) for i in range(4))]
+MISSING_DEFAULT = "<default>"
+
+
+class Boom(Exception):
+    pass
+
+
+def raises_for(n: int) -> bool:
+    return n % 3 == 0
+
+
+class Model:
+    """An LRU cache written the obvious way on OrderedDict: the executable reading of SPEC."""
+
+    def __init__(
+        self,
+        capacity: int,
+        on_evict: Any,
+        max_weight: int | None,
+        weigher: Any,
+        simple: bool,
+    ) -> None:
+        self.od: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        self._capacity = capacity
+        self.on_evict = on_evict
+        self._max_weight = max_weight
+        self.weigher = weigher
+        self.simple = simple
+        self.hits = self.misses = self.evictions = 0
+
+    # -- helpers
+    @property
+    def weight(self) -> int | None:
+        if self._max_weight is None:
+            return None
+        return sum(w for _, w in self.od.values())
+
+    def _evict_lru(self, evicted: list[tuple[Any, Any]]) -> None:
+        key, (value, _) = self.od.popitem(last=False)
+        evicted.append((key, value))
+
+    def _fire(self, evicted: list[tuple[Any, Any]]) -> None:
+        self.evictions += len(evicted)
+        first: BaseException | None = None
+        for key, value in evicted:
+            if self.on_evict is None:
+                continue
+            try:
+                if self.simple:
+                    self.on_evict(value)
+                else:
+                    self.on_evict(key, value)
+            except Exception as exc:  # noqa: BLE001
+                if first is None:
+                    first = exc
+        if first is not None:
+            raise first
+
+    def _shrink(self) -> None:
+        evicted: list[tuple[Any, Any]] = []
+        while len(self.od) > max(self._capacity, 0):
+            self._evict_lru(evicted)
+        if self._max_weight is not None:
+            while self.weight > self._max_weight:  # type: ignore[operator]
+                self._evict_lru(evicted)
+        self._fire(evicted)
+
+    # -- API
+    def put(self, key: Any, value: Any) -> None:
+        if self._capacity <= 0:
+            return
+        weight = 0
+        if self._max_weight is not None:
+            weight = self.weigher(value) if self.weigher is not None else 1
+            if weight > self._max_weight:
+                raise ValueError("too heavy")
+        evicted: list[tuple[Any, Any]] = []
+        if key in self.od:
+            self.od[key] = (value, weight)
+            self.od.move_to_end(key)
+        else:
+            if len(self.od) >= self._capacity:
+                self._evict_lru(evicted)
+            self.od[key] = (value, weight)
+        if self._max_weight is not None:
+            while self.weight > self._max_weight:  # type: ignore[operator]
+                self._evict_lru(evicted)
+        self._fire(evicted)
+
+    __setitem__ = put
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key in self.od:
+            self.hits += 1
+            self.od.move_to_end(key)
+            return self.od[key][0]
+        self.misses += 1
+        return default
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self.get(key, MISSING_DEFAULT)
+        if value == MISSING_DEFAULT:
+            raise KeyError(key)
+        return value
+
+    def peek(self, key: Any, default: Any = None) -> Any:
+        return self.od[key][0] if key in self.od else default
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self.od
+
+    def __len__(self) -> int:
+        return len(self.od)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        if key in self.od:
+            return self.od.pop(key)[0]
+        if default:
+            return default[0]
+        raise KeyError(key)
+
+    def __delitem__(self, key: Any) -> None:
+        del self.od[key]
+
+    def popitem(self) -> tuple[Any, Any]:
+        if not self.od:
+            raise KeyError("popitem(): cache is empty")
+        key, (value, _) = self.od.popitem(last=False)
+        return key, value
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key in self.od:
+            self.od.move_to_end(key)
+            return self.od[key][0]
+        self.put(key, default)
+        return default
+
+    def update(self, pairs: list[tuple[Any, Any]]) -> None:
+        for key, value in pairs:
+            self.put(key, value)
+
+    def clear(self) -> None:
+        self.od.clear()
+
+    def clear_stats(self) -> None:
+        self.hits = self.misses = self.evictions = 0
+
+    def items(self) -> list[tuple[Any, Any]]:
+        return [(k, v) for k, (v, _) in self.od.items()]
+
+    def stats(self) -> CacheStats:
+        return CacheStats(
+            self.hits,
+            self.misses,
+            self.evictions,
+            len(self.od),
+            self._capacity,
+            self.weight,
+            self._max_weight,
+        )
+
+    @property
+    def capacity(self) -> int:
+        return self._capacity
+
+    @capacity.setter
+    def capacity(self, value: int) -> None:
+        self._capacity = value
+        self._shrink()
+
+    @property
+    def max_weight(self) -> int | None:
+        return self._max_weight
+
+    @max_weight.setter
+    def max_weight(self, value: int) -> None:
+        if self._max_weight is None:
+            raise ValueError("unweighted")
+        self._max_weight = value
+        self._shrink()
+
+    def copy(self) -> Model:
+        new = Model(self._capacity, self.on_evict, self._max_weight, self.weigher, self.simple)
+        new.od = OrderedDict(self.od)
+        return new
+
+
+def tuple_weigher(value: Any) -> int:
+    return int(value[1])
+
+
+def make_callback(log: list[Any], simple: bool, raising: bool) -> Any:
+    def number(value: Any) -> int:
+        return int(value[0]) if isinstance(value, tuple) else int(value)
+
+    if simple:
+
+        def on_evict_value(value: Any) -> None:
+            log.append(repr(value))
+            if raising and raises_for(number(value)):
+                raise Boom(number(value))
+
+        return on_evict_value
+
+    def on_evict(key: Any, value: Any) -> None:
+        log.append((repr(key), repr(value)))
+        if raising and raises_for(number(value)):
+            raise Boom(number(value))
+
+    return on_evict
+
+
+def outcome(fn: Any, target: Any) -> tuple[str, Any]:
+    try:
+        result = fn(target)
+    except Boom as exc:
+        return ("raise", ("Boom", exc.args))
+    except Exception as exc:  # noqa: BLE001 - the type is what is compared
+        return ("raise", type(exc).__name__)
+    return ("ok", repr(result))
+
+
+def make_machine(modules: list[Any]) -> type[RuleBasedStateMachine]:
+    class Lockstep(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.targets: list[Any] = []
+            self.logs: list[list[Any]] = []
+            self.counter = 0
+            self.weighted = False
+
+        @initialize(
+            kind=st.sampled_from(["plain", "weighted", "weighted_default", "simple"]),
+            capacity=st.integers(-1, 6),
+            max_weight=st.integers(0, 12),
+            raising=st.booleans(),
+        )
+        def setup(self, kind: str, capacity: int, max_weight: int, raising: bool) -> None:
+            simple = kind == "simple"
+            self.weighted = kind.startswith("weighted")
+            weigher = tuple_weigher if kind == "weighted" else None
+            mw = max_weight if self.weighted else None
+            for i in range(len(modules) + 1):
+                log: list[Any] = []
+                cb = make_callback(log, simple, raising)
+                self.logs.append(log)
+                if i == 0:
+                    target = Model(capacity, cb, mw, weigher, simple)
+                elif simple:
+                    target = modules[i - 1].SimpleLRUCache(capacity, cb)
+                elif self.weighted:
+                    target = modules[i - 1].LRUCache(
+                        capacity, cb, max_weight=mw, weigher=weigher
+                    )
+                else:
+                    target = modules[i - 1].LRUCache(capacity, cb)
+                self.targets.append(target)
+
+        def run(self, fn: Any) -> Any:
+            results = [outcome(fn, t) for t in self.targets]
+            for module, result in zip(modules, results[1:]):
+                assert result == results[0], f"{module.__name__}: {result} != model {results[0]}"
+            return results[0]
+
+        def new_value(self, weight: int) -> Any:
+            self.counter += 1
+            return (self.counter, weight) if self.weighted else self.counter
+
+        # -- rules
+        @rule(key=st.sampled_from(KEYS), weight=st.integers(0, 7), how=st.sampled_from(["put", "set"]))
+        def put(self, key: Any, weight: int, how: str) -> None:
+            value = self.new_value(weight)
+            if how == "put":
+                self.run(lambda c: c.put(key, value))
+            else:
+                self.run(lambda c: c.__setitem__(key, value))
+
+        @rule(key=st.sampled_from(KEYS), with_default=st.booleans())
+        def get(self, key: Any, with_default: bool) -> None:
+            if with_default:
+                self.run(lambda c: c.get(key, default=MISSING_DEFAULT))
+            else:
+                self.run(lambda c: c.get(key))
+
+        @rule(key=st.sampled_from(KEYS))
+        def getitem(self, key: Any) -> None:
+            self.run(lambda c: c[key])
+
+        @rule(key=st.sampled_from(KEYS))
+        def peek(self, key: Any) -> None:
+            self.run(lambda c: c.peek(key, MISSING_DEFAULT))
+
+        @rule(key=st.sampled_from(KEYS))
+        def contains(self, key: Any) -> None:
+            self.run(lambda c: key in c)
+
+        @rule(key=st.sampled_from(KEYS), with_default=st.booleans())
+        def pop(self, key: Any, with_default: bool) -> None:
+            if with_default:
+                self.run(lambda c: c.pop(key, MISSING_DEFAULT))
+            else:
+                self.run(lambda c: c.pop(key))
+
+        @rule()
+        def popitem(self) -> None:
+            self.run(lambda c: c.popitem())
+
+        @rule(key=st.sampled_from(KEYS))
+        def delitem(self, key: Any) -> None:
+            self.run(lambda c: c.__delitem__(key))
+
+        @rule(key=st.sampled_from(KEYS), weight=st.integers(0, 7))
+        def setdefault(self, key: Any, weight: int) -> None:
+            value = self.new_value(weight)
+            self.run(lambda c: c.setdefault(key, value))
+
+        @rule(keys=st.lists(st.sampled_from(KEYS), max_size=4), weight=st.integers(0, 7))
+        def update(self, keys: list[Any], weight: int) -> None:
+            pairs = [(key, self.new_value(weight)) for key in keys]
+            self.run(lambda c: c.update(pairs))
+
+        @rule(capacity=st.integers(-1, 7))
+        def set_capacity(self, capacity: int) -> None:
+            def assign(c: Any) -> int:
+                c.capacity = capacity
+                return c.capacity
+
+            self.run(assign)
+
+        @rule(max_weight=st.integers(0, 14))
+        def set_max_weight(self, max_weight: int) -> None:
+            def assign(c: Any) -> Any:
+                c.max_weight = max_weight
+                return c.max_weight
+
+            self.run(assign)
+
+        @rule()
+        def clear(self) -> None:
+            self.run(lambda c: c.clear())
+
+        @rule()
+        def clear_stats(self) -> None:
+            self.run(lambda c: c.clear_stats())
+
+        @precondition(lambda self: bool(self.targets))
+        @rule()
+        def copy(self) -> None:
+            self.targets = [t.copy() for t in self.targets]
+
+        # -- invariants
+        @invariant()
+        def same_contents_and_order(self) -> None:
+            if not self.targets:
+                return
+            model = [(repr(k), type(k), repr(v)) for k, v in self.targets[0].items()]
+            for module, c in zip(modules, self.targets[1:]):
+                got = [(repr(k), type(k), repr(v)) for k, v in c.items()]
+                assert got == model, module.__name__
+                assert [repr(k) for k in c] == [m[0] for m in model], module.__name__
+                assert len(c) == len(model), module.__name__
+
+        @invariant()
+        def same_stats(self) -> None:
+            if not self.targets:
+                return
+            expected = self.targets[0].stats()
+            for module, c in zip(modules, self.targets[1:]):
+                assert c.stats() == expected, module.__name__
+                assert c.weight == expected.weight, module.__name__
+
+        @invariant()
+        def same_callbacks(self) -> None:
+            for module, log in zip(modules, self.logs[1:]):
+                assert log == self.logs[0], module.__name__
+
+    return Lockstep
+
+
+def test_lockstep_with_model() -> None:
+    modules = [importlib.import_module("cylru._lru_c"), importlib.import_module("cylru._lru_py")]
+    run_state_machine_as_test(
+        make_machine(modules),
+        settings=settings(max_examples=150, stateful_step_count=50, deadline=None),
+    )
+
+
+def test_model_agrees_with_itself_on_a_known_trace() -> None:
+    # Guards the model: a hand-checked trace (if the model were wrong, the
+    # lockstep test would compare the implementations to the wrong thing).
+    log: list[Any] = []
+    m = Model(2, lambda k, v: log.append(k), None, None, False)
+    m.put(1, "a")
+    m.put(2, "b")
+    m.get(1)
+    m.put(3, "c")
+    m.put(1.0, "A")
+    assert log == [2]
+    assert [(type(k), k, v) for k, v in m.items()] == [(int, 3, "c"), (int, 1, "A")]
+    assert m.stats() == CacheStats(1, 0, 1, 2, 2, None, None)
