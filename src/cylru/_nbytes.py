@@ -69,7 +69,8 @@ def nbytes(obj: object, *, max_depth: int = DEFAULT_MAX_DEPTH) -> int:
       addressable storage -- meta, sparse parts, storage-less subclasses -- counts its own
       ``nbytes``; a sparse tensor counts its index and value tensors);
     - a numpy-style array follows ``.base`` to the array that owns the memory (or to the
-      ``bytes``/tensor/other object underneath it) and counts that owner once;
+      ``bytes``/tensor/other object underneath it) and counts that owner once; an owner
+      and a CPU tensor at the same address (``torch.from_numpy``) are one buffer;
     - a ``memoryview`` counts the object it exposes.
 
     The measure is "memory this value keeps alive", which is what a cache bound cares
@@ -142,7 +143,7 @@ def _torch_buffer(tensor: object) -> tuple[_BufferKey, int] | None:
         # Empty or meta storage: no memory to share, so nothing to deduplicate on.
         own = _int_attr(tensor, "nbytes")
         return ("id", id(tensor)), (own if own is not None else int(size))
-    return ("torch", (str(tensor.device), int(pointer))), int(size)  # type: ignore[attr-defined]
+    return ("address", (str(tensor.device), int(pointer))), int(size)  # type: ignore[attr-defined]
 
 
 def _buffer(obj: object, keepalive: list[object]) -> tuple[_BufferKey, int] | None:
@@ -178,10 +179,24 @@ def _buffer(obj: object, keepalive: list[object]) -> tuple[_BufferKey, int] | No
             except Exception:
                 underlying = None
         if underlying is None or underlying is current or isinstance(underlying, _OPAQUE):
-            return ("id", id(current)), size
+            return _owner_key(current), size
         keepalive.append(underlying)
         current = underlying
     return ("id", id(current)), size
+
+
+def _owner_key(owner: object) -> _BufferKey:
+    """An array that owns its memory: keyed by address when it has one, so a torch tensor
+    made with ``torch.from_numpy(owner)`` is recognised as the same buffer."""
+    try:
+        interface = getattr(owner, "__array_interface__", None)
+    except Exception:
+        interface = None
+    if isinstance(interface, dict):
+        data = interface.get("data")
+        if isinstance(data, tuple) and data and isinstance(data[0], int) and data[0]:
+            return "address", ("cpu", data[0])
+    return "id", id(owner)
 
 
 def _sparse_parts(obj: object) -> list[object] | None:
