@@ -550,6 +550,8 @@ cdef class LRUCache:
     @cython.final
     cdef object _store(self, object key, object value, bint replace):
         """``put`` (replace=True) or ``setdefault`` (replace=False); returns the stored value."""
+        if self._capacity <= 0:
+            return value            # stores nothing: not even hashed or weighed
         cdef Py_hash_t h = hash(key)
         cdef uint32_t tag = _tag_of(h)
         cdef Py_ssize_t w = self._weigh(value) if self.weights != NULL else 0
