@@ -104,14 +104,14 @@ def run(
     cmd: list[str | Path],
     *,
     cwd: Path | None = None,
-    env: dict[str, str] | None = None,
+    env: dict[str, str | None] | None = None,
     log: Path | None = None,
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
     """Run a command; its output goes to ``log`` (shown on failure) or to the terminal."""
     args = [str(c) for c in cmd]
     print(f"$ {' '.join(args)}", flush=True)
-    full_env = None if env is None else {**os.environ, **env}
+    full_env = merged_env(env)
     if log is None:
         proc = subprocess.run(args, cwd=cwd, env=full_env, text=True, check=False)
     else:
@@ -129,11 +129,36 @@ def run(
     return proc
 
 
-def capture(cmd: list[str | Path], *, env: dict[str, str] | None = None) -> str:
-    full_env = None if env is None else {**os.environ, **env}
-    return subprocess.run(
-        [str(c) for c in cmd], env=full_env, text=True, capture_output=True, check=True
-    ).stdout
+def check_dist(report: Report, name: str, artifacts: list[Path]) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "check_dist.py"), *map(str, artifacts)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    detail = "; ".join(line.removeprefix("check_dist: ") for line in proc.stderr.splitlines())
+    report.check(name, proc.returncode == 0, detail)
+
+
+def merged_env(env: dict[str, str | None] | None) -> dict[str, str] | None:
+    """os.environ updated with ``env``; a ``None`` value removes the variable."""
+    if env is None:
+        return None
+    full = {**os.environ, **{k: v for k, v in env.items() if v is not None}}
+    for key in [k for k, v in env.items() if v is None]:
+        full.pop(key, None)
+    return full
+
+
+def capture(cmd: list[str | Path], *, env: dict[str, str | None] | None = None) -> str:
+    args = [str(c) for c in cmd]
+    proc = subprocess.run(args, env=merged_env(env), text=True, capture_output=True, check=False)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise StepError(
+            f"{Path(args[0]).name} {' '.join(args[1:2])} ... exited {proc.returncode}: {last}"
+        )
+    return proc.stdout
 
 
 def bin_path(venv: Path, name: str) -> Path:
@@ -168,7 +193,7 @@ def find_pythons(explicit: list[str]) -> list[Path]:
     for version in DEFAULT_PYENV_VERSIONS:
         try:
             out = capture(["pyenv", "which", "python"], env={"PYENV_VERSION": version})
-        except (OSError, subprocess.CalledProcessError):
+        except (OSError, StepError):
             short = ".".join(version.split(".")[:2])
             exe = shutil.which(f"python{short}")
             if exe is None:
@@ -254,9 +279,8 @@ def test_install(
     suite.mkdir(parents=True)
     shutil.copytree(sdist_tree / "tests", suite / "tests")
     shutil.copy2(sdist_tree / "pyproject.toml", suite / "pyproject.toml")
-    env = {"PYTHONDONTWRITEBYTECODE": "1"}
-    for var in ("CYLRU_NO_EXTENSIONS", "CYLRU_REQUIRE_EXTENSIONS", "PYTHONPATH"):
-        env[var] = ""
+    env: dict[str, str | None] = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": None}
+    env |= dict.fromkeys(("CYLRU_NO_EXTENSIONS", "CYLRU_REQUIRE_EXTENSIONS"), None)
     if expect_impl == "cython":
         env["CYLRU_REQUIRE_EXTENSIONS"] = "1"
     where = capture(
@@ -336,7 +360,7 @@ def check_identifiers(report: Report, tools: Path, tree: Path) -> None:
                 platform,
                 tree,
             ],
-            env={k: "" for k in ("CIBW_BUILD", "CIBW_SKIP", "CIBW_ARCHS")},
+            env=dict.fromkeys(("CIBW_BUILD", "CIBW_SKIP", "CIBW_ARCHS"), None),
         )
         got = set(out.split())
         detail = f"{len(got)} identifiers"
@@ -403,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     report = Report()
+    if args.workdir is not None and args.workdir.exists() and any(args.workdir.iterdir()):
+        parser.error(f"--workdir {args.workdir} is not empty")
     work = args.workdir or Path(tempfile.mkdtemp(prefix="cylru-release-"))
     work.mkdir(parents=True, exist_ok=True)
     logs = work / "logs"
@@ -431,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
         run,
         [bin_path(tools, "python"), "-m", "build", "--sdist", "--outdir", dist, tree],
         log=logs / "sdist.log",
-        env={"CYLRU_NO_EXTENSIONS": "", "CYLRU_REQUIRE_EXTENSIONS": ""},
+        env={"CYLRU_NO_EXTENSIONS": None, "CYLRU_REQUIRE_EXTENSIONS": None},
     )
     sdists = sorted(dist.glob("*.tar.gz"))
     if len(sdists) != 1:
@@ -440,12 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         return finish(report, work, started, keep=True)
     sdist = sdists[0]
     sdist_row.artifact, sdist_row.tag, sdist_row.size = sdist.name, "sdist", sdist.stat().st_size
-    contents = run(
-        [bin_path(tools, "python"), REPO / "scripts" / "check_dist.py", sdist],
-        log=logs / "sdist.log",
-        check=False,
-    )
-    report.check("sdist contents (.pyx and tests in; .c/.so/.html out)", contents.returncode == 0)
+    check_dist(report, "sdist contents (.pyx and tests in; .c/.so/.html out)", [sdist])
     sdist_tree = unpack(sdist, work / "sdist-tree")
 
     # -- one compiled wheel per CPython, repaired by auditwheel
@@ -464,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
             run(
                 [bin_path(venv, "python"), "-m", "build", "--wheel", "--outdir", raw, src],
                 log=log,
-                env={"CYLRU_REQUIRE_EXTENSIONS": "1", "CYLRU_NO_EXTENSIONS": ""},
+                env={"CYLRU_REQUIRE_EXTENSIONS": "1", "CYLRU_NO_EXTENSIONS": None},
             )
             (built,) = raw.glob("*.whl")
             run(
@@ -513,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
         run(
             [bin_path(tools, "python"), "-m", "build", "--wheel", "--outdir", work / "pure", src],
             log=pure_log,
-            env={"CYLRU_NO_EXTENSIONS": "1", "CYLRU_REQUIRE_EXTENSIONS": ""},
+            env={"CYLRU_NO_EXTENSIONS": "1", "CYLRU_REQUIRE_EXTENSIONS": None},
         )
         (built,) = (work / "pure").glob("*.whl")
         if not built.name.endswith("-py3-none-any.whl"):
@@ -564,8 +585,8 @@ def main(argv: list[str] | None = None) -> int:
             env={
                 "CC": "false",
                 "CXX": "false",
-                "CYLRU_NO_EXTENSIONS": "",
-                "CYLRU_REQUIRE_EXTENSIONS": "",
+                "CYLRU_NO_EXTENSIONS": None,
+                "CYLRU_REQUIRE_EXTENSIONS": None,
             },
         )
         impl = capture(
@@ -575,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
                 "import cylru; c = cylru.LRUCache(1); c[1] = 1; c[2] = 2; "
                 "assert list(c.items()) == [(2, 2)]; print(cylru.IMPLEMENTATION)",
             ],
-            env={"CYLRU_NO_EXTENSIONS": "", "CYLRU_REQUIRE_EXTENSIONS": ""},
+            env={"CYLRU_NO_EXTENSIONS": None, "CYLRU_REQUIRE_EXTENSIONS": None},
         ).strip()
         warned = "installing the pure-Python implementation" in log.read_text(errors="replace")
         if impl != "python" or not warned:
@@ -598,14 +619,10 @@ def main(argv: list[str] | None = None) -> int:
         check=False,
     )
     report.check(f"twine check --strict ({len(artifacts)} artifacts)", twine.returncode == 0)
-    contents = run(
-        [bin_path(tools, "python"), REPO / "scripts" / "check_dist.py", *artifacts[1:]],
-        log=logs / "twine.log",
-        check=False,
-    )
-    report.check(
+    check_dist(
+        report,
         "wheel contents (one compiled core per binary wheel, none in the pure one)",
-        contents.returncode == 0,
+        artifacts[1:],
     )
     check_identifiers(report, tools, sdist_tree)
     check_workflows(report, tools, tree, logs / "workflows.log")
