@@ -347,7 +347,7 @@ class Report:
         ]
         rows += [("check: " + name, value) for name, value in checks]
         width = max(len(name) for name, _ in rows)
-        lines = [title, "", f"| {'':<{width}} | |", f"|{'-' * (width + 2)}|---|"]
+        lines = [title, "", f"| {'':<{width}} | result |", f"|{'-' * (width + 2)}|--------|"]
         lines += [f"| {name:<{width}} | {value} |" for name, value in rows]
         return "\n".join(lines)
 
