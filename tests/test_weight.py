@@ -248,7 +248,7 @@ def test_byte_bound_never_exceeded(impl: ModuleType, seed: int) -> None:
         key = rng.randrange(80)
         op = rng.random()
         if op < 0.7:
-            value = b"x" * rng.randrange(0, 400)
+            value = b"x" * rng.randrange(0, 300)
             c[key] = value
             assert c[key] is value
         elif op < 0.8:
@@ -276,3 +276,34 @@ def test_simple_cache_has_the_weight_api(impl: ModuleType) -> None:
     assert c.weight is None
     assert c.max_weight is None
     assert c.weigher is None
+
+
+def test_default_weigher_respects_max_weight_zero(impl: ModuleType) -> None:
+    # each value weighs 1 without a weigher; max_weight=0 therefore admits nothing
+    rec = Recorder()
+    c = impl.LRUCache(3, rec, max_weight=0)
+    with pytest.raises(ValueError, match="max_weight"):
+        c["a"] = "x"
+    with pytest.raises(ValueError, match="max_weight"):
+        c.setdefault("b", "y")
+    assert len(c) == 0
+    assert c.weight == 0
+    assert rec.calls == []
+
+
+def test_setdefault_on_present_key_does_not_weigh_the_default(impl: ModuleType) -> None:
+    # like dict.setdefault: a present key's default is never stored, so it is
+    # never weighed (a weigher may not even accept it, e.g. len(None))
+    calls = []
+
+    def weigher(value: object) -> int:
+        calls.append(value)
+        return len(value)  # type: ignore[arg-type]
+
+    c = impl.LRUCache(5, max_weight=3, weigher=weigher)
+    c["k"] = "ab"
+    calls.clear()
+    assert c.setdefault("k") == "ab"
+    assert c.setdefault("k", "far too heavy") == "ab"
+    assert calls == []
+    assert c.weight == 2
