@@ -32,15 +32,18 @@ same nodes, and ``_weight`` is the sum of their weights.  To keep that true:
   because key comparisons and the weigher may call back into the cache from
   the same thread).  Nodes are linked or unlinked only between dict
   operations, never while a dict operation runs user code.
-* A fresh node is inserted with ``dict.setdefault`` *before* it is linked.
-  While ``setdefault`` compares keys the node is in neither structure; if an
-  equal key is stored re-entrantly meanwhile, ``setdefault`` returns that
-  node and it is updated instead, so no node is ever orphaned.
-* Removing a node the cache chose itself (eviction, ``popitem``) pops its key
-  from the dict while the node is still linked, with ``_busy`` set: a
-  re-entrant *structural* change (insert, delete, clear, resize) from inside
-  that key comparison raises ``RuntimeError``, because it could remove the
-  very node being evicted.  Re-entrant reads and promotions are allowed.
+* A fresh node is inserted with ``dict.setdefault`` *before* it is linked
+  (so if the insert raises, nothing has changed), and evictions follow.
+  Both run key comparisons, and both run with ``_busy`` set: a re-entrant
+  *structural* change (insert, delete, clear, resize) from inside such a
+  comparison raises ``RuntimeError("... changed during a key comparison")``.
+  Without that, a re-entrant change could remove the very node being
+  evicted, insert an equal key twice (a dict reuses a slot its lookup has
+  already passed), or - ``dict.clear()`` inside ``dict.setdefault`` -
+  leave a key the dict can no longer find (CPython 3.11-3.13).  Re-entrant
+  reads and promotions are allowed.  Plain lookups and ``pop``/``del`` by
+  a caller's key are not guarded: the dict restarts a lookup that a
+  comparison mutated and only returns nodes it still holds.
 * References that a method drops (replaced values, removed or evicted nodes
   and with them their keys and values) are kept in locals until the method
   returns, after the lock is released, so a ``__del__`` that re-enters the
@@ -327,47 +330,14 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         if self._max_weight is not None:
             self._put_weighted(key, value)
             return
-        evicted: list[_Node] = []
         lock = self._lock
         lock.acquire()
         try:
             table = self._map
             root = self._root
             node = table.get(key)
-            if node is None:
-                if self._busy:
-                    raise _changed_during_comparison(self)
-                fresh = [root, root, key, value]
-                node = table.setdefault(key, fresh)
-                if node is fresh:
-                    last = root[_PREV]
-                    fresh[_PREV] = last
-                    last[_NEXT] = root[_PREV] = fresh
-                    self._version += 1
-                    # Evict only now: if setdefault raised, nothing changed.
-                    # (A comparison above may have lowered the capacity, hence
-                    # the loop; usually it runs once.)
-                    limit = self._capacity if self._capacity > 0 else 0
-                    if len(table) > limit:
-                        self._busy = True
-                        try:
-                            while len(table) > limit:
-                                lru = root[_NEXT]
-                                if table.pop(lru[_KEY], None) is not lru:
-                                    self._forget_failed(lru)
-                                prev = lru[_PREV]  # == root, unless a comparison promoted it
-                                after = lru[_NEXT]
-                                prev[_NEXT] = after
-                                after[_PREV] = prev
-                                self._version += 1
-                                self._evictions += 1
-                                evicted.append(lru)
-                        finally:
-                            self._busy = False
-                    node = None
-                # else: an equal key was stored while setdefault compared keys.
-            if node is not None:
-                old_value = node[_VALUE]  # noqa: F841 -- dropped after the lock is released
+            if node is not None:  # replace the value, promote
+                old_value = node[_VALUE]  # dropped once the lock is released
                 node[_VALUE] = value
                 last = root[_PREV]
                 if last is not node:
@@ -378,10 +348,52 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                     node[_PREV] = last
                     node[_NEXT] = root
                     last[_NEXT] = root[_PREV] = node
+                return
+            if self._busy:
+                raise _changed_during_comparison(self)
+            lru: _Node | None = None  # the entry evicted to make room
+            extra: list[_Node] | None = None  # further evictions (rare)
+            fresh = [root, root, key, value]
+            # Busy from the insert to the end of the eviction: both run key
+            # comparisons, and a structural change re-entered from one of
+            # them could remove the very entry being evicted, or (clear()
+            # inside setdefault) corrupt the dict itself on CPython 3.11-3.13.
+            self._busy = True
+            try:
+                node = table.setdefault(key, fresh)
+                if node is fresh:
+                    last = root[_PREV]
+                    fresh[_PREV] = last
+                    last[_NEXT] = root[_PREV] = fresh
+                    self._version += 1
+                    # Evicting after the insert: if setdefault raised,
+                    # nothing changed.
+                    if len(table) > self._capacity:
+                        lru = oldest = root[_NEXT]
+                        found = table.pop(oldest[_KEY], None)
+                        if found is not oldest:
+                            extra = []
+                            self._forget(oldest, found, extra)
+                        prev = oldest[_PREV]  # root, unless a comparison promoted it
+                        after = oldest[_NEXT]
+                        prev[_NEXT] = after
+                        after[_PREV] = prev
+                        self._version += 1
+                        self._evictions += 1
+                        if len(table) > self._capacity:  # lowered during table.get
+                            if extra is None:
+                                extra = []
+                            self._shrink(extra)
+                else:  # a nondeterministic __eq__ found an equal key after all
+                    old_value = node[_VALUE]  # noqa: F841 -- dropped once the lock is released
+                    node[_VALUE] = value
+                    self._promote(node)
+            finally:
+                self._busy = False
         finally:
             lock.release()
-        if evicted and self._on_evict is not None:
-            self._notify(evicted)
+        if lru is not None and self._on_evict is not None:
+            self._notify([lru] if extra is None else [lru, *extra])
 
     __setitem__ = put
 
@@ -412,10 +424,11 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         lock = self._lock
         lock.acquire()
         try:
-            weight = None
-            if self._max_weight is not None:
-                hash(key)
-                weight = self._weigh(default)
+            node = self._map.get(key)
+            if node is not None:  # like dict: a present key's default is never weighed
+                self._promote(node)
+                return node[_VALUE]
+            weight = None if self._max_weight is None else self._weigh(default)
             result = self._store(key, default, weight, evicted, replace=False)
         finally:
             lock.release()
@@ -444,7 +457,11 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             if self._busy:
                 raise _changed_during_comparison(self)
             fresh = [root, root, key, value] if weight is None else [root, root, key, value, weight]
-            node = table.setdefault(key, fresh)
+            self._busy = True
+            try:
+                node = table.setdefault(key, fresh)
+            finally:
+                self._busy = False
             if node is fresh:
                 last = root[_PREV]
                 fresh[_PREV] = last
@@ -454,7 +471,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                     self._weight += weight
                 self._shrink(evicted, keep=fresh)
                 return None if replace else value
-            # else: an equal key was stored while setdefault compared keys.
+            # else: a nondeterministic __eq__ found an equal key after all.
         if not replace:
             result = node[_VALUE]
         else:
@@ -465,31 +482,26 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             if weight is not None:
                 self._weight += weight - node[_WEIGHT]
                 node[_WEIGHT] = weight
-        last = root[_PREV]
-        if last is not node:
-            prev = node[_PREV]
-            after = node[_NEXT]
-            prev[_NEXT] = after
-            after[_PREV] = prev
-            node[_PREV] = last
-            node[_NEXT] = root
-            last[_NEXT] = root[_PREV] = node
+        self._promote(node)
         if replace and weight is not None:
             self._shrink(evicted, keep=node)
         return result
 
     def _weigh(self, value: object) -> int:
-        """``weigher(value)`` checked: an int from 0 to ``max_weight``."""
+        """``weigher(value)`` (1 without a weigher), checked: an int from 0 to ``max_weight``."""
         weigher = self._weigher
         if weigher is None:
-            return 1
-        result = weigher(value)
-        try:
-            weight = operator.index(result)  # type: ignore[arg-type]
-        except TypeError:
-            raise TypeError(f"weigher must return an int, not {type(result).__name__!r}") from None
-        if weight < 0:
-            raise ValueError(f"weigher returned a negative weight ({weight})")
+            weight = 1
+        else:
+            result = weigher(value)
+            try:
+                weight = operator.index(result)  # type: ignore[arg-type]
+            except TypeError:
+                raise TypeError(
+                    f"weigher must return an int, not {type(result).__name__!r}"
+                ) from None
+            if weight < 0:
+                raise ValueError(f"weigher returned a negative weight ({weight})")
         max_weight = self._max_weight
         if max_weight is not None and weight > max_weight:
             raise ValueError(f"value weighs {weight}, more than max_weight={max_weight}")
@@ -567,8 +579,9 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                 raise KeyError("popitem(): cache is empty")
             self._busy = True
             try:
-                if self._map.pop(lru[_KEY], None) is not lru:
-                    self._forget_failed(lru)
+                found = self._map.pop(lru[_KEY], None)
+                if found is not lru:
+                    self._forget(lru, found, None)
             finally:
                 self._busy = False
             self._unlink(lru)
@@ -603,6 +616,19 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
     # ------------------------------------------------------------------
     # Helpers for the cold paths; the lock is held by the caller.
 
+    def _promote(self, node: _Node) -> None:
+        """Make a linked ``node`` the most recent entry."""
+        root = self._root
+        last = root[_PREV]
+        if last is not node:
+            prev = node[_PREV]
+            after = node[_NEXT]
+            prev[_NEXT] = after
+            after[_PREV] = prev
+            node[_PREV] = last
+            node[_NEXT] = root
+            last[_NEXT] = root[_PREV] = node
+
     def _unlink(self, node: _Node) -> None:
         """Take ``node`` off the recency list (its dict entry is already gone)."""
         prev = node[_PREV]
@@ -613,30 +639,34 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             self._weight -= node[_WEIGHT]
         self._version += 1
 
-    def _forget_failed(self, node: _Node) -> None:
-        """``dict.pop(node's key)`` did not return ``node``: the key is broken.
+    def _forget(self, node: _Node, found: _Node | None, dropped: list[_Node] | None) -> None:
+        """Finish removing ``node``'s key from the dict, when ``pop`` gave ``found``.
 
-        Only a key whose hash or equality changed while it was stored gets
-        here.  ``node`` stays in both structures; a different node that the
-        dict gave back instead is unlinked too, so the two stay in step.
-        Always raises ``RuntimeError``.
+        The fast paths call this only when ``dict.pop(node's key)`` did not
+        return ``node``; ``_busy`` is set.  Two things lead here:
+
+        * ``found`` is another node with an equal key.  A dict can hold two
+          equal keys after an ``__eq__`` mutated it in the middle of an
+          insert (CPython's dict allows that).  ``found`` is out of the dict
+          now, so it comes off the list too (into ``dropped``, counted as an
+          eviction, when the caller is evicting), and the pop is retried.
+        * ``found`` is None: the key's hash changed while it was stored, so
+          the dict cannot find it.  ``node`` stays in both structures and
+          ``RuntimeError`` is raised.
         """
-        # Not reached for well-behaved keys, so the pop is not repeated here:
-        # the caller already did it and we only see its outcome through the
-        # table.  Find any node the dict lost by walking the list.
         table = self._map
-        root = self._root
-        node_ids = {id(n) for n in table.values()}
-        cursor = root[_NEXT]
-        while cursor is not root:
-            after = cursor[_NEXT]
-            if id(cursor) not in node_ids:
-                self._unlink(cursor)
-            cursor = after
-        raise RuntimeError(
-            f"{type(self).__name__} cannot remove a key whose hash or equality "
-            "changed while it was stored"
-        )
+        key = node[_KEY]
+        while found is not node:
+            if found is None:
+                raise RuntimeError(
+                    f"{type(self).__name__} cannot find a stored key: "
+                    "its hash changed while it was in the cache"
+                )
+            self._unlink(found)
+            if dropped is not None:
+                self._evictions += 1
+                dropped.append(found)
+            found = table.pop(key, None)
 
     def _shrink(self, evicted: list[_Node], keep: _Node | None = None) -> None:
         """Evict least recent entries into ``evicted`` until within bounds.
@@ -649,6 +679,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         max_weight = self._max_weight
         if len(table) <= limit and (max_weight is None or self._weight <= max_weight):
             return
+        was_busy = self._busy
         self._busy = True
         try:
             while True:
@@ -659,13 +690,14 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                     max_weight is None or self._weight <= max_weight or lru is keep
                 ):
                     break
-                if table.pop(lru[_KEY], None) is not lru:
-                    self._forget_failed(lru)
+                found = table.pop(lru[_KEY], None)
+                if found is not lru:
+                    self._forget(lru, found, evicted)
                 self._unlink(lru)
                 self._evictions += 1
                 evicted.append(lru)
         finally:
-            self._busy = False
+            self._busy = was_busy
 
     def _notify(self, evicted: list[_Node]) -> None:
         """Run ``on_evict`` for each evicted node, in order, without the lock.
