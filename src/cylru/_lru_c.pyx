@@ -75,12 +75,42 @@ cdef extern from "Python.h":
     PyTypeObject *Py_TYPE(PyObject *)
 
 
+cdef extern from *:
+    """
+    #if PY_VERSION_HEX < 0x030B0000
+    #include "longintrepr.h"
+    #endif
+    /* hash(o), computed inline for exact ints that fit one digit: for those
+       CPython's hash is the value itself (-1 becomes -2), and skipping the
+       call is a measurable share of a lookup. */
+    static CYTHON_INLINE Py_hash_t cylru_hash(PyObject *o) {
+    #if PY_VERSION_HEX >= 0x030C0000
+        if (PyLong_CheckExact(o) && PyUnstable_Long_IsCompact((PyLongObject *)o)) {
+            Py_ssize_t v = PyUnstable_Long_CompactValue((PyLongObject *)o);
+            return v == -1 ? -2 : (Py_hash_t)v;
+        }
+    #else
+        if (PyLong_CheckExact(o)) {
+            Py_ssize_t size = Py_SIZE(o);
+            if (size >= -1 && size <= 1) {
+                Py_ssize_t v = size * (Py_ssize_t)((PyLongObject *)o)->ob_digit[0];
+                return v == -1 ? -2 : (Py_hash_t)v;
+            }
+        }
+    #endif
+        return PyObject_Hash(o);
+    }
+    """
+    Py_hash_t cylru_hash(object o) except? -1
+
+
 ctypedef struct Entry:
     PyObject *key       # NULL: free (or the sentinel)
     PyObject *value
-    uint32_t tag        # low 32 bits of the mixed hash
+    uint32_t tag        # 32 bits of the key's hash
     uint32_t prev
     uint32_t next
+    uint32_t slot       # where the index points at this entry (fills the padding)
 
 
 # Entry indices are uint32 and one bit of every slot is left for the hash tag,
@@ -255,10 +285,6 @@ cdef class LRUCache:
         return <size_t>(<uint32_t>(tag * <uint32_t>0x9E3779B9u) >> self.slot_shift)
 
     @cython.final
-    cdef inline uint32_t _slot_value(self, uint32_t ix, uint32_t tag) noexcept nogil:
-        return ix | (tag << self.ix_bits)
-
-    @cython.final
     cdef inline size_t _empty_slot(self, uint32_t tag) noexcept nogil:
         cdef size_t i = self._home(tag)
         while self.slots[i] != 0:
@@ -266,12 +292,9 @@ cdef class LRUCache:
         return i
 
     @cython.final
-    cdef size_t _slot_of(self, uint32_t ix) noexcept nogil:
-        """The slot that indexes entry ``ix`` (which must be live)."""
-        cdef size_t i = self._home(self.entries[ix].tag)
-        while (self.slots[i] & self.ix_mask) != ix:
-            i = (i + 1) & self.slot_mask
-        return i
+    cdef inline void _index_at(self, size_t slot, uint32_t ix) noexcept nogil:
+        self.slots[slot] = ix | (self.entries[ix].tag << self.ix_bits)
+        self.entries[ix].slot = <uint32_t>slot
 
     @cython.final
     cdef size_t _unindex(self, size_t hole) noexcept nogil:
@@ -292,6 +315,7 @@ cdef class LRUCache:
             # Move the slot back unless its home lies cyclically in (hole, j].
             if ((j - home) & mask) >= ((j - hole) & mask):
                 self.slots[hole] = s
+                self.entries[s & self.ix_mask].slot = <uint32_t>hole
                 hole = j
         self.slots[hole] = 0
         return hole
@@ -368,7 +392,7 @@ cdef class LRUCache:
             e[k].next = k + 1
             if old_weights != NULL:
                 self.weights[k] = old_weights[ix]
-            self.slots[self._empty_slot(e[k].tag)] = self._slot_value(k, e[k].tag)
+            self._index_at(self._empty_slot(e[k].tag), k)
             ix = old[ix].next
         e[0].next = 1 if k else 0
         e[0].prev = k
@@ -507,7 +531,7 @@ cdef class LRUCache:
         cdef uint32_t ix = self.entries[0].next
         cdef PyObject *k = self.entries[ix].key
         cdef PyObject *v = self.entries[ix].value
-        self._remove(self._slot_of(ix), ix)
+        self._remove(self.entries[ix].slot, ix)
         self.evictions += 1
         # The tuple steals both references; the structure is already consistent,
         # so a MemoryError here loses nothing but the callback.
@@ -552,7 +576,7 @@ cdef class LRUCache:
         """``put`` (replace=True) or ``setdefault`` (replace=False); returns the stored value."""
         if self._capacity <= 0:
             return value            # stores nothing: not even hashed or weighed
-        cdef Py_hash_t h = hash(key)
+        cdef Py_hash_t h = cylru_hash(key)
         cdef uint32_t tag = _tag_of(h)
         cdef Py_ssize_t w = self._weigh(value) if self.weights != NULL else 0
         cdef size_t slot, hole, home
@@ -589,7 +613,7 @@ cdef class LRUCache:
                     ix = self.entries[0].next
                     lru_key = self.entries[ix].key
                     lru_value = self.entries[ix].value
-                    hole = self._remove(self._slot_of(ix), ix)
+                    hole = self._remove(self.entries[ix].slot, ix)
                     self.evictions += 1
                     # The shift may have filled ``slot`` or emptied an earlier slot of its run.
                     home = self._home(tag)
@@ -604,7 +628,7 @@ cdef class LRUCache:
                 self.entries[ix].key = <PyObject *>key
                 self.entries[ix].value = <PyObject *>value
                 self.entries[ix].tag = tag
-                self.slots[slot] = self._slot_value(ix, tag)
+                self._index_at(slot, ix)
                 self._link_newest(ix)
                 self.size += 1
                 self.version += 1
@@ -656,7 +680,7 @@ cdef class LRUCache:
 
     def get(self, key, default=None):
         """The value for ``key`` (promoting it), or ``default``; counts a hit or a miss."""
-        cdef uint32_t tag = _tag_of(hash(key))
+        cdef uint32_t tag = _tag_of(cylru_hash(key))
         cdef size_t slot
         cdef Py_ssize_t ix
         with cython.critical_section(self):
@@ -676,7 +700,7 @@ cdef class LRUCache:
     # Mapping protocol
 
     def __getitem__(self, key):
-        cdef uint32_t tag = _tag_of(hash(key))
+        cdef uint32_t tag = _tag_of(cylru_hash(key))
         cdef size_t slot
         cdef Py_ssize_t ix
         with cython.critical_section(self):
@@ -697,7 +721,7 @@ cdef class LRUCache:
             raise KeyError(key)
 
     def __contains__(self, key):
-        cdef uint32_t tag = _tag_of(hash(key))
+        cdef uint32_t tag = _tag_of(cylru_hash(key))
         cdef size_t slot
         with cython.critical_section(self):
             return self._find(key, tag, &slot) >= 0
@@ -728,7 +752,7 @@ cdef class LRUCache:
 
     def peek(self, key, default=None):
         """The value for ``key`` without promoting it or counting, or ``default``."""
-        cdef uint32_t tag = _tag_of(hash(key))
+        cdef uint32_t tag = _tag_of(cylru_hash(key))
         cdef size_t slot
         cdef Py_ssize_t ix
         with cython.critical_section(self):
@@ -739,7 +763,7 @@ cdef class LRUCache:
 
     @cython.final
     cdef object _pop(self, object key, object default):
-        cdef uint32_t tag = _tag_of(hash(key))
+        cdef uint32_t tag = _tag_of(cylru_hash(key))
         cdef size_t slot
         cdef Py_ssize_t ix
         cdef PyObject *k
@@ -775,19 +799,37 @@ cdef class LRUCache:
             ix = self.entries[0].next
             k = self.entries[ix].key
             v = self.entries[ix].value
-            self._remove(self._slot_of(ix), ix)
+            self._remove(self.entries[ix].slot, ix)
         pair = (<object>k, <object>v)
         Py_DECREF(<object>k)
         Py_DECREF(<object>v)
         return pair
 
     def setdefault(self, key, default=None):
-        """The value for ``key`` (promoting it); if absent, store ``default`` and return it."""
+        """The value for ``key`` (promoting it); if absent, store ``default`` and return it.
+
+        Like dict, a present key's value is returned without weighing ``default``.
+        """
+        if self._capacity <= 0:
+            return default
+        cdef uint32_t tag = _tag_of(cylru_hash(key))
+        cdef size_t slot
+        cdef Py_ssize_t ix
+        with cython.critical_section(self):
+            ix = self._find(key, tag, &slot)
+            if ix > 0:
+                self._promote(<uint32_t>ix)
+                return <object>self.entries[ix].value
+        # Absent: store it (weighing it now); a key inserted meanwhile wins.
         return self._store(key, default, False)
 
     def update(self, other=(), /, **kwargs):
         """Put every item of ``other`` (a mapping or pairs), then of ``kwargs``."""
-        if isinstance(other, Mapping) or hasattr(other, "keys"):
+        if isinstance(other, Mapping):
+            # items(), not keys() + [], so another cache is read without promoting.
+            for key, value in other.items():
+                self._store(key, value, True)
+        elif hasattr(other, "keys"):
             for key in other.keys():
                 self._store(key, other[key], True)
         else:
