@@ -216,6 +216,19 @@ class TestUpdate:
         c.update(src)
         assert list(c.items()) == list(src.items())
 
+    def test_from_itself(self, impl: ModuleType) -> None:
+        c = filled(impl)
+        c.update(c)
+        assert dict(c.items()) == {"a": "A", "b": "B", "c": "C", "d": "D"}
+        assert_consistent(c)
+
+    def test_does_not_promote_or_count_in_the_source(self, impl: ModuleType) -> None:
+        src = filled(impl)
+        c = impl.LRUCache(10)
+        c.update(src)
+        assert list(src) == ["a", "b", "c", "d"]
+        assert src.stats().hits == src.stats().misses == 0
+
     def test_existing_keys_are_replaced_and_promoted(self, impl: ModuleType) -> None:
         c = filled(impl)
         c.update({"a": 1})
@@ -463,6 +476,16 @@ class TestCapacity:
         assert len(c) == 100
         assert c.capacity == sys.maxsize
         assert sys.getsizeof(c) < 10**7
+
+
+def test_on_evict_gets_the_stored_key_object(impl: ModuleType) -> None:
+    rec = Recorder()
+    c = impl.LRUCache(1, rec)
+    c[1] = "a"
+    c[1.0] = "b"
+    c["x"] = "c"
+    assert rec.calls == [(1, "b")]
+    assert type(rec.calls[0][0]) is int
 
 
 def test_stored_key_object_is_kept_on_replacement(impl: ModuleType) -> None:

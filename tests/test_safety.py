@@ -515,6 +515,9 @@ OPERATIONS = [
     "delitem",
     "setdefault",
     "update",
+    "copy",
+    "eq",
+    "update_from_self",
 ]
 
 
@@ -585,6 +588,15 @@ def test_eq_mutating_the_cache(impl: ModuleType, mutation: str, operation: str) 
             assert c.setdefault(probe, "new") in stored_values
         elif operation == "update":
             c.update([(probe, "new"), (Mutator(101), "new")])
+        elif operation == "copy":
+            # the copy compares the colliding keys while filling its table
+            d = c.copy()
+            Mutator.armed = False
+            assert_consistent(d)
+        elif operation == "eq":
+            assert (c == {probe: 5, Mutator(6): 6}) in (True, False)
+        elif operation == "update_from_self":
+            c.update(c)
     except RuntimeError:
         pass
     Mutator.armed = False
@@ -623,6 +635,74 @@ def test_eq_mutating_during_eviction_put(impl: ModuleType, mutation: str) -> Non
         pass
     Mutator.armed = False
     assert_consistent(c)
+    assert c.stats().evictions == len(rec.calls)
+
+
+# ---------------------------------------------------------------- hash re-entering
+
+
+class ReentrantHash:
+    """A key whose __hash__ mutates the cache once, when armed."""
+
+    armed = False
+    action: Any = None
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        if ReentrantHash.armed:
+            ReentrantHash.armed = False
+            ReentrantHash.action()
+        return hash(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReentrantHash) and self.value == other.value
+
+
+@pytest.mark.parametrize("mutation", ["put", "clear", "delete", "capacity", "popitem"])
+@pytest.mark.parametrize("operation", ["put_new", "put_existing", "get", "pop", "contains"])
+def test_hash_mutating_the_cache(impl: ModuleType, mutation: str, operation: str) -> None:
+    rec = Recorder()
+    c = impl.LRUCache(4, rec)
+    for i in range(4):
+        c[ReentrantHash(i)] = i
+
+    def mutate() -> None:
+        if mutation == "put":
+            c[ReentrantHash(50)] = 50
+        elif mutation == "clear":
+            c.clear()
+        elif mutation == "delete":
+            c.pop(ReentrantHash(1), None)
+        elif mutation == "capacity":
+            c.capacity = 1
+        else:
+            c.popitem()
+
+    ReentrantHash.action = mutate
+    ReentrantHash.armed = True
+    try:
+        if operation == "put_new":
+            c[ReentrantHash(99)] = 99
+            assert c.peek(ReentrantHash(99)) == 99
+        elif operation == "put_existing":
+            c[ReentrantHash(3)] = 33
+            assert c.peek(ReentrantHash(3)) == 33
+        elif operation == "get":
+            assert c.get(ReentrantHash(3), "default") in (3, "default")
+        elif operation == "pop":
+            c.pop(ReentrantHash(3), None)
+            assert ReentrantHash(3) not in c
+        else:
+            assert (ReentrantHash(3) in c) in (True, False)
+    except RuntimeError:
+        pass
+    finally:
+        ReentrantHash.armed = False
+    assert_consistent(c)
+    for key, value in c.items():
+        assert value in (key.value, 33)
     assert c.stats().evictions == len(rec.calls)
 
 
