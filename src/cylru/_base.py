@@ -49,6 +49,7 @@ class LRUKeysView(KeysView[Any]):
     """Keys, least recent first."""
 
     __slots__ = ()
+    _mapping: Any  # set by the collections.abc view constructor
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._mapping)
@@ -61,9 +62,10 @@ class LRUValuesView(ValuesView[Any]):
     """Values, least recent first."""
 
     __slots__ = ()
+    _mapping: Any  # set by the collections.abc view constructor
 
     def __iter__(self) -> Iterator[Any]:
-        return self._mapping._iter_values()  # type: ignore[attr-defined,no-any-return]
+        return self._mapping._iter_values()  # type: ignore[no-any-return]
 
     def __contains__(self, value: object) -> bool:
         return any(v is value or v == value for v in self)
@@ -76,15 +78,16 @@ class LRUItemsView(ItemsView[Any, Any]):
     """(key, value) pairs, least recent first."""
 
     __slots__ = ()
+    _mapping: Any  # set by the collections.abc view constructor
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
-        return self._mapping._iter_items()  # type: ignore[attr-defined,no-any-return]
+        return self._mapping._iter_items()  # type: ignore[no-any-return]
 
     def __contains__(self, item: object) -> bool:
         if not isinstance(item, tuple) or len(item) != 2:
             return False
         key, value = item
-        stored = self._mapping.peek(key, _MISSING)  # type: ignore[attr-defined]
+        stored = self._mapping.peek(key, _MISSING)
         return stored is not _MISSING and (stored is value or stored == value)
 
     def __repr__(self) -> str:
@@ -118,13 +121,13 @@ class CacheView(Mapping[Any, Any]):
     def __contains__(self, key: object) -> bool:
         return key in self._cache
 
-    def keys(self) -> LRUKeysView:  # type: ignore[override]
+    def keys(self) -> LRUKeysView:
         return LRUKeysView(self._cache)
 
-    def values(self) -> LRUValuesView:  # type: ignore[override]
+    def values(self) -> LRUValuesView:
         return LRUValuesView(self._cache)
 
-    def items(self) -> LRUItemsView:  # type: ignore[override]
+    def items(self) -> LRUItemsView:
         return LRUItemsView(self._cache)
 
     def __repr__(self) -> str:
