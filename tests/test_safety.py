@@ -929,3 +929,65 @@ def test_mutation_after_exhaustion_is_fine(impl: ModuleType) -> None:
     c["b"] = 2
     with pytest.raises(StopIteration):
         next(it)
+
+
+# ---------------------------------------------------------------- odd construction
+
+
+UNINITIALISED = """
+import {module} as m
+for cls in (m.LRUCache, m.SimpleLRUCache):
+    c = cls.__new__(cls)
+    ops = [
+        lambda: len(c), lambda: c.__setitem__("a", 1), lambda: c.get("a"), lambda: list(c),
+        lambda: repr(c), lambda: c.stats(), lambda: c.capacity, lambda: c.clear(),
+        lambda: c.popitem(), lambda: c.copy(), lambda: c.__reduce__(), lambda: "a" in c,
+        lambda: c.pop("a", None), lambda: setattr(c, "capacity", 1), lambda: c == {{}},
+    ]
+    for op in ops:
+        try:
+            op()
+        except Exception:
+            pass
+print("survived")
+"""
+
+
+@pytest.mark.no_refcount_check
+def test_uninitialised_object_never_crashes(impl: ModuleType) -> None:
+    # __new__ without __init__: every method may raise, none may crash
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    env = dict(os.environ, PYTHONPATH=src)
+    out = subprocess.run(
+        [sys.executable, "-c", UNINITIALISED.format(module=impl.__name__)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "survived"
+
+
+def test_init_called_again(impl: ModuleType) -> None:
+    rec = Recorder()
+    c = impl.LRUCache(3, rec)
+    for i in range(3):
+        c[i] = i
+    c.__init__(2)
+    assert c.capacity == 2
+    assert_consistent(c)
+    c.__init__(5, max_weight=3)
+    for i in range(5):
+        c[i] = i
+    assert c.max_weight == 3
+    assert len(c) <= 3
+    assert_consistent(c)
+    with pytest.raises(TypeError, match="capacity"):
+        c.__init__("x")
+    assert_consistent(c)
