@@ -41,6 +41,7 @@ import argparse
 import hashlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -322,7 +323,7 @@ def test_install(
     if skipped:
         summary += f", {skipped} skipped"
     if only_py:
-        summary += f" (py only; {deselected} c deselected)"
+        summary += f" (py cases only; {deselected} deselected)"
     if proc.returncode != 0 or failed or passed == 0:
         raise StepError(f"pytest exited {proc.returncode}: {summary} (log: {log})")
     return summary
@@ -336,14 +337,10 @@ def junit_counts(path: Path, log: Path) -> tuple[int, int, int, int]:
     tests = sum(int(s.get("tests", 0)) for s in suites)
     failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
     skipped = sum(int(s.get("skipped", 0)) for s in suites)
-    # pytest reports deselection only in its terminal summary.
-    deselected = 0
-    for line in reversed(log.read_text(errors="replace").splitlines()):
-        if " deselected" in line and line.startswith("="):
-            for part in line.strip("= ").split(", "):
-                if part.endswith("deselected"):
-                    deselected = int(part.split()[0])
-            break
+    # pytest reports deselection only in its terminal summary (the log's last one).
+    summaries = re.findall(r"^=+ .*? in [0-9.]+s.* =+$", log.read_text(errors="replace"), re.M)
+    found = re.search(r"(\d+) deselected", summaries[-1]) if summaries else None
+    deselected = int(found.group(1)) if found else 0
     return tests - failed - skipped, failed, skipped, deselected
 
 
@@ -555,17 +552,14 @@ def main(argv: list[str] | None = None) -> int:
 
     pure = step(report, pure_row, build_pure)
     if pure is not None:
-        pure_row.artifact, pure_row.tag, pure_row.size = (
-            pure.name,
-            wheel_tag(pure),
-            pure.stat().st_size,
-        )
-        results = []
+        report.rows.remove(pure_row)
         for python in pythons:
             tag = python_tag(python)
+            row = Row(f"{pure.name} on {tag}", wheel_tag(pure), pure.stat().st_size)
+            report.rows.append(row)
             tests = step(
                 report,
-                pure_row,
+                row,
                 test_install,
                 python=python,
                 artifact=pure,
@@ -575,13 +569,10 @@ def main(argv: list[str] | None = None) -> int:
                 expect_impl="python",
                 only_py=True,
                 pytest_args=pytest_args,
-                log=pure_log,
+                log=logs / f"pure-{tag}.log",
             )
-            if tests is None:
-                break
-            results.append(f"{tag}: {tests}")
-        if pure_row.ok:
-            pure_row.tests = "; ".join(results)
+            if tests is not None:
+                row.tests = tests
 
     # -- the sdist with no compiler: installs, gives the pure twin
     nocc_row = Row(f"{sdist.name} with CC=false", tag="sdist", size=sdist.stat().st_size)
