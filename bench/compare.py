@@ -188,13 +188,14 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def describe_run(mode: str, repeats: dict[int, int]) -> str:
+def describe_run(mode: str, repeats: dict[int, int], load: float) -> str:
     versions = ", ".join(f"{name} {v}" for name, v in wl.peer_versions().items())
     reps = ", ".join(f"{n} at {size:,}" for size, n in repeats.items())
     ops = ", ".join(f"{n:,} at {size:,}" for size, n in OPS_PER_CALL.items() if size in repeats)
     return (
         f"CPU: {cpu_model()}; {platform.python_implementation()} {platform.python_version()}"
-        f" on {platform.system()}; {versions or 'no peers installed'}. "
+        f" on {platform.system()}; {versions or 'no peers installed'}; load average"
+        f" {load:.1f} on {os.cpu_count()} CPUs at the start. "
         f"Mode {mode}: median of {reps} interleaved repeats; operations per timed loop: {ops}."
     )
 
@@ -306,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     for impl in impls:
         wl.check_impl(impl)
 
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     started = time.perf_counter()
     results = time_all(impls, sizes, repeats)
     memory = {} if args.no_memory else memory_all(impls, settings["memory"])
@@ -315,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     table = render(impls, results, memory, settings["memory"], sizes, args.markdown)
-    about = describe_run(args.mode or "quick", repeats)
+    about = describe_run(args.mode or "quick", repeats, load)
     notes = [f"skipped {sid}: {why}" for sid, why in skipped]
     if args.markdown:
         print(about + "\n")
