@@ -14,7 +14,7 @@ def assert_consistent(c: Any) -> None:
     items = list(c.items())
     values = list(c.values())
     assert len(items) == len(values) == len(keys)
-    for key, (ikey, ivalue), value in zip(keys, items, values):
+    for key, (ikey, ivalue), value in zip(keys, items, values, strict=True):
         assert ikey is key
         assert ivalue is value
         assert key in c

@@ -26,9 +26,7 @@ SPEC_PUBLIC_NAMES = [
 
 def _run(code: str, **env: str) -> str:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CYLRU_")}
-    environ["PYTHONPATH"] = os.pathsep.join(
-        [SRC, *filter(None, [environ.get("PYTHONPATH")])]
-    )
+    environ["PYTHONPATH"] = os.pathsep.join([SRC, *filter(None, [environ.get("PYTHONPATH")])])
     environ.update(env)
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -67,7 +65,7 @@ def test_implementation_matches_the_classes() -> None:
 def test_compiled_core_is_selected_when_built() -> None:
     # The compiled core is required for the test run (conftest's `c` case);
     # when it imports, the default selection must be it.
-    import cylru._lru_c  # noqa: F401
+    import cylru._lru_c
 
     assert cylru.IMPLEMENTATION == "cython"
     assert cylru.LRUCache is cylru._lru_c.LRUCache

@@ -64,7 +64,7 @@ def test_int_keys_of_every_size(impl: ModuleType) -> None:
         c[key] = i
         d[key] = i
     assert len(c) == len(d)
-    for key in INT_KEYS + [3, -3, 2**65, float(2**30), float(2**62)]:
+    for key in [*INT_KEYS, 3, -3, 2**65, float(2**30), float(2**62)]:
         lookup_like_dict(c, d, key)
     assert list(c) == INT_KEYS
 

@@ -74,7 +74,7 @@ def test_callback_gets_the_value_once_per_eviction(impl: ModuleType) -> None:
     for i, v in enumerate(values):
         c.put(i, v)
     assert len(rec.calls) == 3
-    for (arg,), v in zip(rec.calls, values):
+    for (arg,), v in zip(rec.calls, values, strict=False):
         assert arg is v
 
 
@@ -230,8 +230,8 @@ class TestCacheView:
         assert "a" in view
         assert "zz" not in view
         assert len(view) == 3
-        assert list(view.items())[0] == ("a", "a")
-        assert "a" in view.keys()
+        assert next(iter(view.items())) == ("a", "a")
+        assert "a" in view
         assert "a" in view.values()
         assert ("a", "a") in view.items()
         assert view.get("a") == "a"

@@ -105,7 +105,7 @@ def test_pickle_unpicklable_callback_raises_pickles_error(impl: ModuleType) -> N
 
     try:
         pickle.dumps(local_callback)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         expected: type[BaseException] = type(exc)
     else:  # pragma: no cover
         pytest.fail("a local function pickled")
@@ -145,13 +145,11 @@ def test_reduce_shape(impl: ModuleType) -> None:
     assert instance_dict is None
 
 
-
-
 def test_copy_copy(impl: ModuleType) -> None:
     c = build(impl)
     d = copy.copy(c)
     same_contents(c, d)
-    for v1, v2 in zip(c.values(), d.values()):
+    for v1, v2 in zip(c.values(), d.values(), strict=True):
         assert v1 is v2
     d["z"] = 0
     assert "z" not in c
@@ -162,7 +160,7 @@ def test_copy_deepcopy(impl: ModuleType) -> None:
     c = build(impl, max_weight=50, weigher=module_level_weigher)
     d = copy.deepcopy(c)
     same_contents(c, d)
-    for v1, v2 in zip(c.values(), d.values()):
+    for v1, v2 in zip(c.values(), d.values(), strict=True):
         assert v1 == v2
         assert v1 is not v2
     assert d.on_evict is module_level_callback
@@ -195,8 +193,6 @@ def test_copy_method_of_subclass_keeps_class_and_dict(impl: ModuleType) -> None:
         assert type(d) is Tagged
         assert d.tag is c.tag
         assert list(d.items()) == [("a", 1)]
-
-
 
 
 def test_pickle_subclass_with_dict(impl: ModuleType) -> None:

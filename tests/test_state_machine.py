@@ -84,7 +84,7 @@ class Model:
                     self.on_evict(value)
                 else:
                     self.on_evict(key, value)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 if first is None:
                     first = exc
         if first is not None:
@@ -249,7 +249,7 @@ def outcome(fn: Any, target: Any) -> tuple[str, Any]:
         result = fn(target)
     except Boom as exc:
         return ("raise", ("Boom", exc.args))
-    except Exception as exc:  # noqa: BLE001 - the type is what is compared
+    except Exception as exc:
         return ("raise", type(exc).__name__)
     return ("ok", repr(result))
 
@@ -283,16 +283,14 @@ def make_machine(modules: list[Any]) -> type[RuleBasedStateMachine]:
                 elif simple:
                     target = modules[i - 1].SimpleLRUCache(capacity, cb)
                 elif self.weighted:
-                    target = modules[i - 1].LRUCache(
-                        capacity, cb, max_weight=mw, weigher=weigher
-                    )
+                    target = modules[i - 1].LRUCache(capacity, cb, max_weight=mw, weigher=weigher)
                 else:
                     target = modules[i - 1].LRUCache(capacity, cb)
                 self.targets.append(target)
 
         def run(self, fn: Any) -> Any:
             results = [outcome(fn, t) for t in self.targets]
-            for module, result in zip(modules, results[1:]):
+            for module, result in zip(modules, results[1:], strict=True):
                 assert result == results[0], f"{module.__name__}: {result} != model {results[0]}"
             return results[0]
 
@@ -301,7 +299,9 @@ def make_machine(modules: list[Any]) -> type[RuleBasedStateMachine]:
             return (self.counter, weight) if self.weighted else self.counter
 
         # -- rules
-        @rule(key=st.sampled_from(KEYS), weight=st.integers(0, 7), how=st.sampled_from(["put", "set"]))
+        @rule(
+            key=st.sampled_from(KEYS), weight=st.integers(0, 7), how=st.sampled_from(["put", "set"])
+        )
         def put(self, key: Any, weight: int, how: str) -> None:
             value = self.new_value(weight)
             if how == "put":
@@ -388,7 +388,7 @@ def make_machine(modules: list[Any]) -> type[RuleBasedStateMachine]:
             if not self.targets:
                 return
             model = [(repr(k), type(k), repr(v)) for k, v in self.targets[0].items()]
-            for module, c in zip(modules, self.targets[1:]):
+            for module, c in zip(modules, self.targets[1:], strict=True):
                 got = [(repr(k), type(k), repr(v)) for k, v in c.items()]
                 assert got == model, module.__name__
                 assert [repr(k) for k in c] == [m[0] for m in model], module.__name__
@@ -399,13 +399,13 @@ def make_machine(modules: list[Any]) -> type[RuleBasedStateMachine]:
             if not self.targets:
                 return
             expected = self.targets[0].stats()
-            for module, c in zip(modules, self.targets[1:]):
+            for module, c in zip(modules, self.targets[1:], strict=True):
                 assert c.stats() == expected, module.__name__
                 assert c.weight == expected.weight, module.__name__
 
         @invariant()
         def same_callbacks(self) -> None:
-            for module, log in zip(modules, self.logs[1:]):
+            for module, log in zip(modules, self.logs[1:], strict=True):
                 assert log == self.logs[0], module.__name__
 
     return Lockstep
