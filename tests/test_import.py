@@ -11,7 +11,9 @@ import pytest
 
 import cylru
 
-SRC = str(Path(__file__).resolve().parent.parent / "src")
+# Subprocesses must import the same cylru as this process (the installed
+# package in CI, or src/ with PYTHONPATH=src), not whatever src/ holds.
+PACKAGE_PARENT = str(Path(cylru.__file__).resolve().parent.parent)
 
 SPEC_PUBLIC_NAMES = [
     "Cache",
@@ -26,7 +28,9 @@ SPEC_PUBLIC_NAMES = [
 
 def _run(code: str, **env: str) -> str:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CYLRU_")}
-    environ["PYTHONPATH"] = os.pathsep.join([SRC, *filter(None, [environ.get("PYTHONPATH")])])
+    environ["PYTHONPATH"] = os.pathsep.join(
+        [PACKAGE_PARENT, *filter(None, [environ.get("PYTHONPATH")])]
+    )
     environ.update(env)
     out = subprocess.run(
         [sys.executable, "-c", code],
