@@ -954,8 +954,9 @@ def test_uninitialised_object_never_crashes(impl: ModuleType) -> None:
     import sys
     from pathlib import Path
 
-    src = str(Path(__file__).resolve().parent.parent / "src")
-    env = dict(os.environ, PYTHONPATH=src)
+    # the same package as this process: the installed one in CI, src/ locally
+    package_parent = str(Path(impl.__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=package_parent)
     out = subprocess.run(
         [sys.executable, "-c", UNINITIALISED.format(module=impl.__name__)],
         env=env,
