@@ -170,6 +170,28 @@ cdef object _as_callback(object value, str name):
     return value
 
 
+# Locking, method by method (free-threaded builds; on the GIL build the same
+# reasoning holds with "critical section" read as "stretch with no Python code"):
+#
+# * get / __getitem__ / peek / __contains__ / pop / popitem / setdefault's probe:
+#   the key is hashed before the section; inside it only _find runs user code
+#   (__eq__, which restarts the probe if ``version`` moved) and then a pure-C
+#   promote or _remove.  References dropped by pop/popitem are released after.
+# * _store (put, __setitem__, setdefault, update): hash and weigher run first,
+#   outside; inside, _find then pure C.  The one allocation inside (the list of
+#   extra weighted evictions) happens only between complete evictions, so a
+#   GC-triggered __del__ that re-enters sees a consistent table.  The replaced
+#   value and evicted pairs are released and on_evict called after the section.
+# * clear / _set_bounds (capacity, max_weight): swap or evict inside, release
+#   references and call on_evict after.
+# * stats / clear_stats / copy: read or copy fields under the section.
+# * __len__ and the property getters read one aligned word without the section:
+#   a racy read gives an old or a new value, never a torn one.
+# * _Iterator: each step takes the cache's section, checks ``version`` and reads
+#   one entry, so a concurrent change makes it raise RuntimeError, never read
+#   freed memory.
+# * __init__ runs its reset under the section; re-initialising a cache that other
+#   threads use is allowed but clears it.
 cdef class LRUCache:
     """LRUCache(capacity, on_evict=None, *, max_weight=None, weigher=None)
 
@@ -215,18 +237,21 @@ cdef class LRUCache:
             raise ValueError("weigher requires max_weight")
         if self.size:
             self.clear()
-        if mw >= 0 and self.weights == NULL:
-            self.weights = <Py_ssize_t *>PyMem_Malloc((self.alloc + 1) * sizeof(Py_ssize_t))
-            if self.weights == NULL:
-                raise MemoryError()
-        elif mw < 0 and self.weights != NULL:
-            PyMem_Free(self.weights)
-            self.weights = NULL
-        self._capacity = cap
-        self._on_evict = on_evict
-        self._max_weight = mw
-        self._weigher = weigher
-        self._weight = 0
+        with cython.critical_section(self):
+            if mw >= 0 and self.weights == NULL:
+                self.weights = <Py_ssize_t *>PyMem_Malloc(
+                    (self.alloc + 1) * sizeof(Py_ssize_t)
+                )
+                if self.weights == NULL:
+                    raise MemoryError()
+            elif mw < 0 and self.weights != NULL:
+                PyMem_Free(self.weights)
+                self.weights = NULL
+            self._capacity = cap
+            self._on_evict = on_evict
+            self._max_weight = mw
+            self._weigher = weigher
+            self._weight = 0
 
     def __dealloc__(self):
         self._release_table(self.entries, self.used)
