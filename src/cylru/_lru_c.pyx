@@ -10,12 +10,15 @@ entries form a free list through ``next`` and are reused by the next insert, so
 an evicting put allocates nothing.
 
 ``slots`` is the hash index: a power-of-two array of ``uint32``, at most half
-full, probed linearly.  A slot holds an entry index in its low ``ix_bits`` bits
-and the low bits of the key's hash above them, so a probe rejects almost every
-non-matching slot without touching the entry.  0 means empty (entry 0 is the
-sentinel and is never indexed).  Deletion shifts later slots back instead of
-leaving tombstones, so a cache that has evicted millions of times probes
-exactly like a fresh one.
+full, probed linearly.  A slot packs three fields: the entry index in its low
+``ix_bits`` bits, then four bits of distance from the key's home slot, then the
+low bits of the key's hash.  The hash bits let a probe reject almost every
+non-matching slot without touching the entry; the distance lets a deletion
+shift later slots back without touching their entries either (which matters
+once the table no longer fits in cache).  0 means empty (entry 0 is the
+sentinel and is never indexed).  Deletion shifts instead of leaving
+tombstones, so a cache that has evicted millions of times probes exactly like a
+fresh one.
 
 Re-entrancy and threads
 -----------------------
@@ -110,12 +113,13 @@ ctypedef struct Entry:
     uint32_t tag        # 32 bits of the key's hash
     uint32_t prev
     uint32_t next
-    uint32_t slot       # where the index points at this entry (fills the padding)
 
 
-# Entry indices are uint32 and one bit of every slot is left for the hash tag,
-# so a table holds at most 2**30 entries (a 32 GiB entry array).
-DEF MAX_ENTRIES = 1 << 30
+# A slot needs ix_bits + DIST_BITS + at least one hash bit, so a table holds at
+# most 2**27 - 1 entries (a 4 GiB entry array).
+DEF MAX_ENTRIES = (1 << 27) - 1
+DEF DIST_BITS = 4
+DEF DIST_MAX = 15            # a stored 15 means ">= 15: ask the entry's hash"
 DEF MIN_ALLOC = 7            # entries besides the sentinel in a fresh table
 DEF MAX_EQ_RESTARTS = 100
 DEF SPARSE_LIMIT = 1 << 16    # tables below this many entries are a quarter full
@@ -211,6 +215,8 @@ cdef class LRUCache:
     cdef uint32_t slot_shift        # 32 - log2(len(slots))
     cdef uint32_t ix_bits
     cdef uint32_t ix_mask
+    cdef uint32_t tag_shift         # ix_bits + DIST_BITS
+    cdef uint32_t tag_mask          # the slot bits that hold hash bits
     cdef uint64_t version           # bumped by every insert, removal and rebuild
     cdef Py_ssize_t _capacity
     cdef Py_ssize_t _max_weight     # -1: unweighted
@@ -303,6 +309,8 @@ cdef class LRUCache:
         while (<Py_ssize_t>1 << self.ix_bits) <= alloc:
             self.ix_bits += 1
         self.ix_mask = (<uint32_t>1 << self.ix_bits) - 1
+        self.tag_shift = self.ix_bits + DIST_BITS
+        self.tag_mask = ~((<uint32_t>1 << self.tag_shift) - 1)
         return 0
 
     @cython.final
@@ -318,8 +326,19 @@ cdef class LRUCache:
 
     @cython.final
     cdef inline void _index_at(self, size_t slot, uint32_t ix) noexcept nogil:
-        self.slots[slot] = ix | (self.entries[ix].tag << self.ix_bits)
-        self.entries[ix].slot = <uint32_t>slot
+        cdef uint32_t tag = self.entries[ix].tag
+        cdef size_t dist = (slot - self._home(tag)) & self.slot_mask
+        if dist > DIST_MAX:
+            dist = DIST_MAX
+        self.slots[slot] = ix | (<uint32_t>dist << self.ix_bits) | (tag << self.tag_shift)
+
+    @cython.final
+    cdef size_t _slot_of(self, uint32_t ix) noexcept nogil:
+        """The slot that indexes entry ``ix`` (which must be live)."""
+        cdef size_t i = self._home(self.entries[ix].tag)
+        while (self.slots[i] & self.ix_mask) != ix:
+            i = (i + 1) & self.slot_mask
+        return i
 
     @cython.final
     cdef size_t _unindex(self, size_t hole) noexcept nogil:
@@ -329,18 +348,24 @@ cdef class LRUCache:
         """
         cdef size_t mask = self.slot_mask
         cdef size_t j = hole
-        cdef size_t home
+        cdef size_t dist, gap
         cdef uint32_t s
+        cdef uint32_t dist_field = <uint32_t>DIST_MAX << self.ix_bits
         while True:
             j = (j + 1) & mask
             s = self.slots[j]
             if s == 0:
                 break
-            home = self._home(self.entries[s & self.ix_mask].tag)
+            dist = (s & dist_field) >> self.ix_bits
+            if dist == DIST_MAX:
+                dist = (j - self._home(self.entries[s & self.ix_mask].tag)) & mask
+            gap = (j - hole) & mask
             # Move the slot back unless its home lies cyclically in (hole, j].
-            if ((j - home) & mask) >= ((j - hole) & mask):
-                self.slots[hole] = s
-                self.entries[s & self.ix_mask].slot = <uint32_t>hole
+            if dist >= gap:
+                dist -= gap
+                if dist > DIST_MAX:
+                    dist = DIST_MAX
+                self.slots[hole] = (s & ~dist_field) | (<uint32_t>dist << self.ix_bits)
                 hole = j
         self.slots[hole] = 0
         return hole
@@ -465,14 +490,14 @@ cdef class LRUCache:
         real ``==`` hands over to ``_find_by_equality``.
         """
         cdef size_t i = self._home(tag)
-        cdef uint32_t tagbits = tag << self.ix_bits
+        cdef uint32_t tagbits = tag << self.tag_shift
         cdef uint32_t s, ix
         while True:
             s = self.slots[i]
             if s == 0:
                 slot_out[0] = i
                 return -1
-            if (s & ~self.ix_mask) == tagbits:
+            if (s & self.tag_mask) == tagbits:
                 ix = s & self.ix_mask
                 if self.entries[ix].key == <PyObject *>key:
                     slot_out[0] = i
@@ -497,13 +522,13 @@ cdef class LRUCache:
         cdef int restarts = 0
         while True:
             i = self._home(tag)
-            tagbits = tag << self.ix_bits
+            tagbits = tag << self.tag_shift
             while True:
                 s = self.slots[i]
                 if s == 0:
                     slot_out[0] = i
                     return -1
-                if (s & ~self.ix_mask) == tagbits:
+                if (s & self.tag_mask) == tagbits:
                     ix = s & self.ix_mask
                     stored = self.entries[ix].key
                     if stored == k:
@@ -556,7 +581,7 @@ cdef class LRUCache:
         cdef uint32_t ix = self.entries[0].next
         cdef PyObject *k = self.entries[ix].key
         cdef PyObject *v = self.entries[ix].value
-        self._remove(self.entries[ix].slot, ix)
+        self._remove(self._slot_of(ix), ix)
         self.evictions += 1
         # The tuple steals both references; the structure is already consistent,
         # so a MemoryError here loses nothing but the callback.
@@ -638,7 +663,7 @@ cdef class LRUCache:
                     ix = self.entries[0].next
                     lru_key = self.entries[ix].key
                     lru_value = self.entries[ix].value
-                    hole = self._remove(self.entries[ix].slot, ix)
+                    hole = self._remove(self._slot_of(ix), ix)
                     self.evictions += 1
                     # The shift may have filled ``slot`` or emptied an earlier slot of its run.
                     home = self._home(tag)
@@ -824,7 +849,7 @@ cdef class LRUCache:
             ix = self.entries[0].next
             k = self.entries[ix].key
             v = self.entries[ix].value
-            self._remove(self.entries[ix].slot, ix)
+            self._remove(self._slot_of(ix), ix)
         pair = (<object>k, <object>v)
         Py_DECREF(<object>k)
         Py_DECREF(<object>v)
