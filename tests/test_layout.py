@@ -46,3 +46,36 @@ def test_clear_releases_the_table(impl: ModuleType) -> None:
     assert sys.getsizeof(c) > empty
     c.clear()
     assert sys.getsizeof(c) <= empty + 1024
+
+
+def test_random_churn_matches_an_ordered_model(impl: ModuleType) -> None:
+    # A nearly full table with hash clustering (keys that share low bits) and
+    # random deletions: every shift must keep every live key reachable.
+    import random
+    from collections import OrderedDict
+
+    rng = random.Random(5)
+    capacity = 3000
+    c = impl.LRUCache(capacity)
+    model: OrderedDict[int, int] = OrderedDict()
+    keys = [rng.getrandbits(12) << 20 | rng.getrandbits(3) for _ in range(5000)]
+    for step in range(60_000):
+        key = rng.choice(keys)
+        roll = rng.random()
+        if roll < 0.55:
+            c[key] = step
+            if key in model:
+                model.move_to_end(key)
+            elif len(model) >= capacity:
+                model.popitem(last=False)
+            model[key] = step
+        elif roll < 0.8:
+            assert c.pop(key, None) == model.pop(key, None)
+        else:
+            expected = model.get(key)
+            if expected is not None:
+                model.move_to_end(key)
+            assert c.get(key) == expected
+    assert list(c.items()) == list(model.items())
+    for key in keys:
+        assert (key in c) == (key in model)
