@@ -83,21 +83,28 @@ cdef extern from *:
     #if PY_VERSION_HEX < 0x030B0000
     #include "longintrepr.h"
     #endif
-    /* hash(o), computed inline for exact ints that fit one digit: for those
-       CPython's hash is the value itself (-1 becomes -2), and skipping the
-       call is a measurable share of a lookup. */
+    /* hash(o), computed inline for exact ints of at most two 30-bit digits:
+       below 2**61 - 1 CPython's hash of an int is the int itself (-1 becomes
+       -2), and skipping the call is a measurable share of a lookup. */
     static CYTHON_INLINE Py_hash_t cylru_hash(PyObject *o) {
-    #if PY_VERSION_HEX >= 0x030C0000
-        if (PyLong_CheckExact(o) && PyUnstable_Long_IsCompact((PyLongObject *)o)) {
-            Py_ssize_t v = PyUnstable_Long_CompactValue((PyLongObject *)o);
-            return v == -1 ? -2 : (Py_hash_t)v;
-        }
-    #else
+    #if PyLong_SHIFT == 30 && SIZEOF_VOID_P == 8 && SIZEOF_PY_HASH_T == 8
         if (PyLong_CheckExact(o)) {
+        #if PY_VERSION_HEX >= 0x030C0000
+            uintptr_t lv_tag = ((PyLongObject *)o)->long_value.lv_tag;
+            Py_ssize_t ndigits = (Py_ssize_t)(lv_tag >> 3);
+            const digit *d = ((PyLongObject *)o)->long_value.ob_digit;
+            int negative = (lv_tag & 3) == 2;
+        #else
             Py_ssize_t size = Py_SIZE(o);
-            if (size >= -1 && size <= 1) {
-                Py_ssize_t v = size * (Py_ssize_t)((PyLongObject *)o)->ob_digit[0];
-                return v == -1 ? -2 : (Py_hash_t)v;
+            Py_ssize_t ndigits = size < 0 ? -size : size;
+            const digit *d = ((PyLongObject *)o)->ob_digit;
+            int negative = size < 0;
+        #endif
+            if (ndigits <= 2) {
+                uint64_t v = ndigits == 0 ? 0 : (ndigits == 1 ? (uint64_t)d[0]
+                             : (((uint64_t)d[1] << 30) | (uint64_t)d[0]));
+                Py_hash_t h = negative ? -(Py_hash_t)v : (Py_hash_t)v;
+                return h == -1 ? -2 : h;
             }
         }
     #endif
