@@ -667,27 +667,33 @@ cdef class LRUCache:
                 # Evicting shifts slots back and growing rebuilds the index:
                 # either way the empty slot _find gave may have moved.
                 if self.size >= self._capacity:
+                    # Full: the least recent entry goes, and its array entry is
+                    # reused for the new key, moved to the newest end.
                     ix = self.entries[0].next
                     lru_key = self.entries[ix].key
                     lru_value = self.entries[ix].value
-                    hole = self._remove(self._slot_of(ix), ix)
+                    hole = self._unindex(self._slot_of(ix))
+                    if self.weights != NULL:
+                        self._weight -= <size_t>self.weights[ix]
+                    self._promote(ix)
                     self.evictions += 1
                     # The shift may have filled ``slot`` or emptied an earlier slot of its run.
                     home = self._home(tag)
                     if (self.slots[slot] != 0
                             or ((hole - home) & self.slot_mask) < ((slot - home) & self.slot_mask)):
                         slot = self._empty_slot(tag)
-                elif self._make_room():
-                    slot = self._empty_slot(tag)
-                ix = self._new_entry()
+                else:
+                    if self._make_room():
+                        slot = self._empty_slot(tag)     # the index was rebuilt
+                    ix = self._new_entry()
+                    self._link_newest(ix)
+                    self.size += 1
                 Py_INCREF(key)
                 Py_INCREF(value)
                 self.entries[ix].key = <PyObject *>key
                 self.entries[ix].value = <PyObject *>value
                 self.entries[ix].tag = tag
                 self._index_at(slot, ix)
-                self._link_newest(ix)
-                self.size += 1
                 self.version += 1
                 if self.weights != NULL:
                     self.weights[ix] = w
