@@ -646,11 +646,13 @@ cdef class LRUCache:
         cdef object callback = None
         result = value
         with cython.critical_section(self):
+            found = self._find(key, tag, &slot)
+            # Other threads, or a key's __eq__ inside _find, may have changed the
+            # bounds since they were read above: check them now, before any change.
             if self._capacity <= 0:
                 return value
             if self.weights != NULL and w > self._max_weight:
                 raise ValueError(f"value weighs {w}, more than max_weight={self._max_weight}")
-            found = self._find(key, tag, &slot)
             if found > 0:
                 ix = <uint32_t>found
                 if replace:
