@@ -654,6 +654,7 @@ def finish(report: Report, work: Path, started: float, *, keep: bool) -> int:
     elapsed = time.monotonic() - started
     print(f"\nrelease check {'PASSED' if report.ok else 'FAILED'} in {elapsed / 60:.1f} min")
     if report.ok and not keep:
+        print(f"removing {work} (use --keep to keep it)", flush=True)
         shutil.rmtree(work, ignore_errors=True)
     else:
         print(f"work directory kept: {work}")
