@@ -12,12 +12,10 @@ Steps, all in a temporary directory (the source tree is never built in place):
    the sdist with ``CYLRU_REQUIRE_EXTENSIONS=1``, repair it with auditwheel to a
    manylinux tag, install it into a fresh venv and run the suite against it;
 4. build the pure wheel (``CYLRU_NO_EXTENSIONS=1``), check it is ``py3-none-any``,
-   and test it the same way on each CPython.  The ``c`` fixture cases need the
-   compiled core, which the pure wheel does not have, so those runs deselect the
-   tests whose parametrization id contains ``c`` (the conftest's compiled-core id)
-   and run the ``py`` cases only (``-k "not [c] and not [c- and ..."``, as CI's pure
-   legs do; the few tests that need the compiled core by design are named in
-   ``NEEDS_COMPILED_CORE``);
+   and test it the same way on each CPython.  The tests that need the compiled
+   core (every ``c`` fixture case, and the tests of its selection) carry the
+   ``needs_core`` marker, so those runs use ``-m "not needs_core"``, as CI's pure
+   legs do;
 5. install the sdist with no compiler (``CC=false``): it must install, with a
    warning, and give ``cylru.IMPLEMENTATION == "python"``;
 6. ``twine check --strict`` every artifact; ``cibuildwheel --print-build-identifiers``
@@ -70,18 +68,10 @@ PROMISED_PLATFORMS = {
     "windows": ("win_amd64", "win_arm64"),
 }
 
-# The pure wheel has no compiled core, so the cases of the conftest's ``impl`` fixture
-# with id ``c`` (``test_x[c]``, ``test_x[c-3]``: the id comes first) cannot pass there,
-# nor can the tests that check the compiled core is selected or drive both cores in
-# lockstep.  The same selection as the pure legs in ci.yml and wheels.yml.
-NEEDS_COMPILED_CORE = (
-    "test_compiled_core_is_selected_when_built",
-    "test_default_selection_in_a_fresh_interpreter",
-    "test_no_extensions_zero_means_unset",
-    "test_reimport_with_env_var_switches",
-    "test_lockstep_with_model",
-)
-ONLY_PY = " and ".join(["not [c]", "not [c-", *(f"not {name}" for name in NEEDS_COMPILED_CORE)])
+# The pure wheel has no compiled core: the tests that need it (every ``c`` case of
+# the conftest's ``impl`` fixture, and the tests of the core's selection) carry the
+# ``needs_core`` marker.  The same selection as the pure legs in ci.yml and wheels.yml.
+ONLY_PY = "not needs_core"
 
 
 @dataclass
@@ -314,7 +304,7 @@ def test_install(
     cmd: list[str | Path] = [py, "-m", "pytest", "-p", "no:cacheprovider"]
     cmd += ["--junitxml", suite / "junit.xml", *pytest_args]
     if only_py:
-        cmd += ["-k", ONLY_PY]
+        cmd += ["-m", ONLY_PY]
     proc = run(cmd, cwd=suite, env=env, log=log, check=False)
     passed, failed, skipped, deselected = junit_counts(suite / "junit.xml", log)
     summary = f"{passed} passed"

@@ -20,6 +20,15 @@ def impl(request: pytest.FixtureRequest) -> ModuleType:
     return importlib.import_module(IMPLEMENTATIONS[request.param])
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every `c` case needs the compiled core; a pure install deselects them with
+    # `-m "not needs_core"` (CI's pure legs, the pure wheel's tests).
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("impl") == "c":
+            item.add_marker(pytest.mark.needs_core)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",

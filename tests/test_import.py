@@ -66,6 +66,7 @@ def test_implementation_matches_the_classes() -> None:
     assert cylru.SimpleLRUCache.__module__ == module
 
 
+@pytest.mark.needs_core
 def test_compiled_core_is_selected_when_built() -> None:
     # The compiled core is required for the test run (conftest's `c` case);
     # when it imports, the default selection must be it.
@@ -76,6 +77,7 @@ def test_compiled_core_is_selected_when_built() -> None:
 
 
 @pytest.mark.no_refcount_check
+@pytest.mark.needs_core
 def test_default_selection_in_a_fresh_interpreter() -> None:
     out = _run("import cylru; print(cylru.IMPLEMENTATION, cylru.LRUCache.__module__)")
     assert out == "cython cylru._lru_c"
@@ -94,12 +96,14 @@ def test_no_extensions_forces_python(value: str) -> None:
 
 
 @pytest.mark.no_refcount_check
+@pytest.mark.needs_core
 def test_no_extensions_zero_means_unset() -> None:
     out = _run("import cylru; print(cylru.IMPLEMENTATION)", CYLRU_NO_EXTENSIONS="0")
     assert out == "cython"
 
 
 @pytest.mark.no_refcount_check
+@pytest.mark.needs_core
 def test_reimport_with_env_var_switches() -> None:
     code = (
         "import importlib, os, sys\n"

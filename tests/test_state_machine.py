@@ -411,6 +411,7 @@ def make_machine(modules: list[Any]) -> type[RuleBasedStateMachine]:
     return Lockstep
 
 
+@pytest.mark.needs_core
 def test_lockstep_with_model() -> None:
     modules = [importlib.import_module("cylru._lru_c"), importlib.import_module("cylru._lru_py")]
     run_state_machine_as_test(
