@@ -81,6 +81,14 @@ cdef extern from "Python.h":
     void _decref "Py_DECREF"(PyObject *)
 
 
+ctypedef struct Detached:
+    # A table taken out of a cache whose references are still to be released.
+    void *entries
+    void *slots
+    void *weights
+    Py_ssize_t used
+
+
 cdef extern from *:
     """
     #if PY_VERSION_HEX < 0x030B0000
@@ -252,23 +260,19 @@ cdef class LRUCache:
         _as_callback(weigher, "weigher")
         if weigher is not None and mw < 0:
             raise ValueError("weigher requires max_weight")
-        if self.size:
-            self.clear()
+        cdef Detached old
+        old.entries = old.slots = old.weights = NULL
+        old.used = 0
+        # Re-initialising empties the cache; the new settings are in place before
+        # the old entries are released (their __del__ may use the cache).
         with cython.critical_section(self):
-            if mw >= 0 and self.weights == NULL:
-                self.weights = <Py_ssize_t *>PyMem_Malloc(
-                    (self.alloc + 1) * sizeof(Py_ssize_t)
-                )
-                if self.weights == NULL:
-                    raise MemoryError()
-            elif mw < 0 and self.weights != NULL:
-                PyMem_Free(self.weights)
-                self.weights = NULL
+            if self.size or (self.weights != NULL) != (mw >= 0):
+                self._detach_table(mw >= 0, &old)
             self._capacity = cap
             self._on_evict = on_evict
             self._max_weight = mw
             self._weigher = weigher
-            self._weight = 0
+        self._release_detached(&old)
 
     def __dealloc__(self):
         self._release_table(self.entries, self.used)
@@ -927,29 +931,36 @@ cdef class LRUCache:
 
     def clear(self):
         """Remove every entry (no callbacks; stats are kept)."""
-        cdef Entry *old
-        cdef uint32_t *old_slots
-        cdef Py_ssize_t *old_weights
-        cdef Py_ssize_t old_used
-        cdef uint64_t version
+        cdef Detached old
         with cython.critical_section(self):
             if self.size == 0:
                 return
-            old = self.entries
-            old_slots = self.slots
-            old_weights = self.weights
-            old_used = self.used
-            version = self.version
-            if self._allocate(MIN_ALLOC, old_weights != NULL) < 0:
-                self.entries = old
-                self.slots = old_slots
-                self.weights = old_weights
-                raise MemoryError()
-            self._weight = 0
-            self.version = version + 1
-        PyMem_Free(old_slots)
-        PyMem_Free(old_weights)
-        self._release_table(old, old_used)
+            self._detach_table(self.weights != NULL, &old)
+        self._release_detached(&old)
+
+    @cython.final
+    cdef int _detach_table(self, bint weighted, Detached *old) except -1:
+        """Swap in a fresh empty table; the old one goes to ``*old`` for release later."""
+        old.entries = self.entries
+        old.slots = self.slots
+        old.weights = self.weights
+        old.used = self.used
+        if self._allocate(MIN_ALLOC, weighted) < 0:
+            self.entries = <Entry *>old.entries
+            self.slots = <uint32_t *>old.slots
+            self.weights = <Py_ssize_t *>old.weights
+            old.entries = old.slots = old.weights = NULL
+            raise MemoryError()
+        self._weight = 0
+        self.version += 1
+        return 0
+
+    @cython.final
+    cdef void _release_detached(self, Detached *old) noexcept:
+        """Free a detached table, dropping its references (which may run __del__)."""
+        PyMem_Free(old.slots)
+        PyMem_Free(old.weights)
+        self._release_table(<Entry *>old.entries, old.used)
 
     def copy(self):
         """A shallow copy: same class, entries and order, settings and callbacks; fresh stats."""
@@ -1123,17 +1134,13 @@ cdef class LRUCache:
         self.on_evict = on_evict
         mw = _as_max_weight(max_weight)
         _as_callback(weigher, "weigher")
+        cdef Detached old
         if mw >= 0:
-            self.clear()
-            if self.weights == NULL:
-                self.weights = <Py_ssize_t *>PyMem_Malloc(
-                    (self.alloc + 1) * sizeof(Py_ssize_t)
-                )
-                if self.weights == NULL:
-                    raise MemoryError()
-            self._max_weight = mw
-            self._weigher = weigher
-            self._weight = 0
+            with cython.critical_section(self):
+                self._detach_table(True, &old)
+                self._max_weight = mw
+                self._weigher = weigher
+            self._release_detached(&old)
         for key, value in items:
             self._store(key, value, True, NULL)
         if instance_dict:
