@@ -26,44 +26,75 @@ Invariants
 ----------
 Whenever user code can run (a key's ``__hash__``/``__eq__``, the weigher, a
 value's ``__del__``, ``on_evict``), the dict and the list hold exactly the
-same nodes, and ``_weight`` is the sum of their weights.  To keep that true:
+same live nodes, and ``_weight`` is the sum of their weights.  A node is
+*live* while it is linked; unlinking sets its ``_NEXT`` to None, and a fresh
+node stays unlinked (``_NEXT`` None) until it is linked.
 
-* Every public method holds ``self._lock``, a ``threading.RLock`` (re-entrant,
-  because key comparisons and the weigher may call back into the cache from
-  the same thread).  Nodes are linked or unlinked only between dict
-  operations, never while a dict operation runs user code.
-* A fresh node is inserted with ``dict.setdefault`` *before* it is linked
-  (so if the insert raises, nothing has changed), and evictions follow.
-  Both run key comparisons, and both run with ``_busy`` set: a re-entrant
-  *structural* change (insert, delete, clear, resize) from inside such a
-  comparison raises ``RuntimeError("... changed during a key comparison")``.
-  Without that, a re-entrant change could remove the very node being
-  evicted, insert an equal key twice (a dict reuses a slot its lookup has
-  already passed), or - ``dict.clear()`` inside ``dict.setdefault`` -
-  leave a key the dict can no longer find (CPython 3.11-3.13).  Re-entrant
-  reads and promotions are allowed.  Plain lookups and ``pop``/``del`` by
-  a caller's key are not guarded: the dict restarts a lookup that a
-  comparison mutated and only returns nodes it still holds.
+Locking: the gate
+-----------------
+A ``threading.RLock`` costs about 100 ns per acquire/release pair - more than
+mellea's whole unlocked ``get``.  So on GIL builds the cache is guarded by a
+*gate*: the instance slot ``_gate``, present while the gate is open.
+
+* Taking the gate is ``del self._gate``: one bytecode that either succeeds or
+  raises ``AttributeError`` (someone holds it).  Giving it back is
+  ``self._gate = True``.  Neither is a call.
+* A *short section* holds the gate over call-free bytecode only: list and
+  attribute loads and stores, comparisons, ``+= 1`` on an int, no user
+  objects released.  CPython checks its "eval breaker" - the only place where
+  it switches threads, runs signal handlers, delivers asynchronous exceptions
+  and (3.12+) runs the garbage collector - at calls, backward jumps and
+  function entry, never between those bytecodes.  So a short section can never
+  be interrupted by code of its own thread that re-enters the cache.  The hot
+  paths (``get``/``c[k]`` hits, ``put`` of an existing key, ``peek``, ``in``)
+  look their key up *before* taking the gate (user ``__eq__`` runs
+  unguarded, as in a plain dict), then, in a short section, check that the
+  node is still live and promote it.
+* Every other section is an *owned section* (``_acquire``/``_release``): it
+  records the holder's thread in ``_owner`` in the same call-free step that
+  takes the gate.  Inside it anything may run.  A call that finds the gate
+  taken and ``_owner`` equal to its own thread is re-entrant (from a key's
+  ``__eq__``, the weigher, a ``__del__`` or a signal handler) and proceeds
+  without the gate, exactly like a re-entrant ``RLock``.  A call from another
+  thread waits, yielding the GIL, until the gate is back.
+* Key comparisons inside structural changes run with ``_busy`` set: a
+  re-entrant *structural* change (insert, delete, clear, resize) from inside
+  such a comparison raises ``RuntimeError("... changed during a key
+  comparison")``.  Without that, a re-entrant change could remove the very
+  node being evicted, insert an equal key twice (a dict reuses a slot its
+  lookup has already passed), or - ``dict.clear()`` inside
+  ``dict.setdefault`` - leave a key the dict can no longer find (CPython
+  3.11-3.13).  Re-entrant reads and promotions are allowed.
+* A lookup made before the gate was taken may find a node that is removed
+  before the gate is taken: it is then dead (``_NEXT`` None) and the call is
+  a miss, ordered after the removal.  A miss decided by the lookup itself is
+  counted right after it with ``next()`` on an ``itertools.count`` - one C
+  call, atomic under the GIL - so a miss never takes the gate.
+* On free-threaded builds (``Py_GIL_DISABLED``) nothing of the above holds
+  (no eval breaker ordering, slot deletion is not a test-and-set), so there
+  ``_gate`` is never open: every method takes the slow path, an owned section
+  on a real ``threading.RLock``, and misses are counted under a lock.
 * References that a method drops (replaced values, removed or evicted nodes
   and with them their keys and values) are kept in locals until the method
-  returns, after the lock is released, so a ``__del__`` that re-enters the
-  cache finds it consistent and unlocked.  ``on_evict`` callbacks also run
-  after the lock is released, in eviction order; every one runs and the first
+  returns, after the gate is given back, so a ``__del__`` that re-enters the
+  cache finds it consistent and open.  ``on_evict`` callbacks also run after
+  the gate is given back, in eviction order; every one runs and the first
   exception is re-raised after the last.
 
-The hot paths (``get``, ``__getitem__``, ``put``/``__setitem__``,
-``__contains__``, ``peek``) are written out in full instead of calling the
-small helpers (``_unlink``, ``_forget``, ``_shrink``), because a Python
-function call costs as much as the whole promotion.  The lock is taken with
-``acquire()``/``release()`` rather than ``with``: on CPython 3.10-3.13 the
-``with`` statement on an ``RLock`` costs about twice as much.
+The hot paths are written out in full instead of calling the small helpers
+(``_promote``, ``_unlink``, ``_shrink``), because a Python function call
+costs as much as the whole promotion.
 """
 
 from __future__ import annotations
 
+import itertools
 import operator
 import sys
+import sysconfig
 import threading
+import time
+from _thread import get_ident
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from types import GenericAlias
 from typing import Any, ClassVar, Final, TypeVar, overload
@@ -91,6 +122,33 @@ _ITEMS: Final = 2
 _Node = list[Any]
 
 _MISSING: Any = object()
+
+# Free-threaded CPython: the gate is never opened there (see the module docstring).
+_FREE_THREADED: Final = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+
+
+class _LockedCount:
+    """``itertools.count`` whose ``next()`` is atomic without a GIL."""
+
+    __slots__ = ("_lock", "_next")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._next = 0
+
+    def __iter__(self) -> _LockedCount:
+        return self
+
+    def __next__(self) -> int:
+        with self._lock:
+            value = self._next
+            self._next = value + 1
+        return value
+
+
+def _new_counter() -> Iterator[int]:
+    """A counter bumped by ``next()`` atomically, without taking the gate."""
+    return _LockedCount() if _FREE_THREADED else itertools.count()
 
 
 # ----------------------------------------------------------------------
@@ -150,19 +208,24 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         "_busy",
         "_capacity",
         "_evictions",
+        "_gate",
         "_hits",
         "_lock",
         "_map",
         "_max_weight",
+        "_miss_base",
         "_misses",
         "_on_evict",
+        "_owner",
         "_root",
         "_version",
         "_weigher",
         "_weight",
     )
 
-    _lock: threading.RLock
+    _gate: bool  # present while the gate is open (GIL builds only)
+    _owner: int | None  # thread holding the gate in an owned section
+    _lock: threading.RLock  # the lock of free-threaded builds
     _map: dict[Any, _Node]  # key -> node
     _root: _Node  # sentinel of the recency list
     _capacity: int
@@ -171,7 +234,8 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
     _weigher: Callable[[Any], object] | None
     _weight: int
     _hits: int
-    _misses: int
+    _misses: Iterator[int]  # next() counts a miss; see stats()
+    _miss_base: int  # what next(_misses) returns when no miss has been counted
     _evictions: int
     _version: int  # bumped by every insert and removal; checked by iterators
     _busy: bool  # a key comparison inside a structural change is running
@@ -206,6 +270,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
     ) -> None:
         """Initialise an empty cache from already validated settings."""
         self._lock = threading.RLock()
+        self._owner = None
         self._map = {}
         root: _Node = [None, None, None, None] if max_weight is None else [None] * 5
         root[_PREV] = root[_NEXT] = root
@@ -215,9 +280,63 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         self._max_weight = max_weight
         self._weigher = weigher
         self._weight = 0
-        self._hits = self._misses = self._evictions = 0
+        self._hits = self._evictions = 0
+        self._misses = _new_counter()
+        self._miss_base = 0
         self._version = 0
         self._busy = False
+        if not _FREE_THREADED:
+            self._gate = True  # open
+
+    # ------------------------------------------------------------------
+    # The gate (see the module docstring)
+
+    def _acquire(self) -> bool:
+        """Enter an owned section; False if this thread is already inside one
+        (re-entrant call: nothing to release)."""
+        me = get_ident()
+        if self._owner == me:
+            return False
+        if _FREE_THREADED:
+            self._lock.acquire()
+            self._owner = me
+            return True
+        try:
+            del self._gate
+        except AttributeError:
+            self._wait(me)
+            return True
+        self._owner = me  # no call since the gate was taken: nothing ran in between
+        return True
+
+    def _wait(self, me: int) -> None:
+        """Take the gate for thread ``me`` once another thread gives it back
+        (on free-threaded builds: take the lock)."""
+        if _FREE_THREADED:
+            self._lock.acquire()
+            self._owner = me
+            return
+        spins = 0
+        while True:
+            # Yield the GIL to the holder; back off if it is running long user code.
+            time.sleep(0 if spins < 100 else 1e-5 if spins < 1000 else 1e-3)
+            spins += 1
+            try:
+                del self._gate
+            except AttributeError:
+                continue
+            self._owner = me
+            return
+
+    def _release(self, taken: bool) -> None:
+        """Leave an owned section entered by ``_acquire`` (which returned ``taken``)."""
+        if not taken:
+            return
+        self._owner = None
+        if _FREE_THREADED:
+            self._lock.release()
+        else:
+            self._gate = True
 
     # ------------------------------------------------------------------
     # Lookups (hot paths, written out in full)
@@ -231,52 +350,76 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
 
         Counts a hit or a miss.
         """
-        lock = self._lock
-        lock.acquire()
+        node = self._map.get(key)  # user __hash__/__eq__ run here, unguarded
+        if node is None:
+            next(self._misses)
+            return default
         try:
-            node = self._map.get(key)
-            if node is None:
-                self._misses += 1
-                return default
-            self._hits += 1
-            root = self._root
-            last = root[_PREV]
-            if last is not node:  # promote: unlink, then link as most recent
-                prev = node[_PREV]
-                after = node[_NEXT]
-                prev[_NEXT] = after
-                after[_PREV] = prev
-                node[_PREV] = last
-                node[_NEXT] = root
-                last[_NEXT] = root[_PREV] = node
-            return node[_VALUE]
+            del self._gate
+        except AttributeError:
+            return self._get_slow(node, default)
+        try:  # short section: no calls until the gate is back
+            if node[_NEXT] is not None:  # still live: a hit
+                self._hits += 1
+                root = self._root
+                last = root[_PREV]
+                if last is not node:  # promote: unlink, then link as most recent
+                    prev = node[_PREV]
+                    after = node[_NEXT]
+                    prev[_NEXT] = after
+                    after[_PREV] = prev
+                    node[_PREV] = last
+                    node[_NEXT] = root
+                    last[_NEXT] = root[_PREV] = node
+                return node[_VALUE]
         finally:
-            lock.release()
+            self._gate = True
+        next(self._misses)  # removed between the lookup and the gate
+        return default
 
     def __getitem__(self, key: _K) -> _V:
         """``c[key]``: like ``get``, but a miss raises ``KeyError``."""
-        lock = self._lock
-        lock.acquire()
+        node = self._map.get(key)
+        if node is not None:
+            try:
+                del self._gate
+            except AttributeError:
+                found: Any = self._get_slow(node, _MISSING)
+                if found is _MISSING:
+                    raise KeyError(key) from None
+                return found  # type: ignore[no-any-return]
+            try:
+                if node[_NEXT] is not None:
+                    self._hits += 1
+                    root = self._root
+                    last = root[_PREV]
+                    if last is not node:
+                        prev = node[_PREV]
+                        after = node[_NEXT]
+                        prev[_NEXT] = after
+                        after[_PREV] = prev
+                        node[_PREV] = last
+                        node[_NEXT] = root
+                        last[_NEXT] = root[_PREV] = node
+                    value: _V = node[_VALUE]
+                    return value
+            finally:
+                self._gate = True
+        next(self._misses)
+        raise KeyError(key)
+
+    def _get_slow(self, node: _Node, default: object) -> object:
+        """``get`` of a looked-up ``node`` when the gate is taken: in an owned section."""
+        taken = self._acquire()
         try:
-            node = self._map.get(key)
-            if node is None:
-                self._misses += 1
-                raise KeyError(key)
-            self._hits += 1
-            root = self._root
-            last = root[_PREV]
-            if last is not node:
-                prev = node[_PREV]
-                after = node[_NEXT]
-                prev[_NEXT] = after
-                after[_PREV] = prev
-                node[_PREV] = last
-                node[_NEXT] = root
-                last[_NEXT] = root[_PREV] = node
-            value: _V = node[_VALUE]
-            return value
+            if node[_NEXT] is not None:
+                self._hits += 1
+                self._promote(node)
+                return node[_VALUE]
         finally:
-            lock.release()
+            self._release(taken)
+        next(self._misses)
+        return default
 
     @overload
     def peek(self, key: _K, default: None = None) -> _V | None: ...
@@ -284,31 +427,31 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
     def peek(self, key: _K, default: _V | _T) -> _V | _T: ...
     def peek(self, key: _K, default: object = None) -> object:
         """The value for ``key`` without promoting it or counting; ``default`` if absent."""
-        lock = self._lock
-        lock.acquire()
+        node = self._map.get(key)
+        if node is None:
+            return default
+        taken = self._acquire()
         try:
-            node = self._map.get(key)
-            if node is None:
-                return default
-            return node[_VALUE]
+            return node[_VALUE] if node[_NEXT] is not None else default
         finally:
-            lock.release()
+            self._release(taken)
 
     def __contains__(self, key: object) -> bool:
-        lock = self._lock
-        lock.acquire()
+        node = self._map.get(key)
+        if node is None:
+            return False
+        taken = self._acquire()
         try:
-            return key in self._map
+            return node[_NEXT] is not None
         finally:
-            lock.release()
+            self._release(taken)
 
     def __len__(self) -> int:
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
             return len(self._map)
         finally:
-            lock.release()
+            self._release(taken)
 
     def current_size(self) -> int:
         """The number of entries (mellea's name for ``len``)."""
@@ -330,30 +473,60 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         if self._max_weight is not None:
             self._put_weighted(key, value)
             return
-        lock = self._lock
-        lock.acquire()
+        node = self._map.get(key)  # user __hash__/__eq__ run here, unguarded
+        if node is not None:
+            try:
+                del self._gate
+            except AttributeError:
+                self._insert(key, value)
+                return
+            try:  # short section
+                if node[_NEXT] is not None:  # replace the value, promote
+                    old_value = node[_VALUE]  # noqa: F841 -- dropped once the gate is back
+                    node[_VALUE] = value
+                    root = self._root
+                    last = root[_PREV]
+                    if last is not node:
+                        prev = node[_PREV]
+                        after = node[_NEXT]
+                        prev[_NEXT] = after
+                        after[_PREV] = prev
+                        node[_PREV] = last
+                        node[_NEXT] = root
+                        last[_NEXT] = root[_PREV] = node
+                    return
+            finally:
+                self._gate = True
+        self._insert(key, value)
+
+    __setitem__ = put
+
+    def _insert(self, key: _K, value: _V) -> None:
+        """``put`` in an owned section: a new key, or one the unguarded lookup missed."""
+        fresh: _Node = [None, None, key, value]  # allocated before the gate: gc may run here
+        lru: _Node | None = None  # the entry evicted to make room
+        extra: list[_Node] | None = None  # further evictions (rare)
+        # _acquire(), written out: this is the hot path of a put that evicts.
+        me = get_ident()
+        taken = self._owner != me
+        if taken:
+            try:
+                del self._gate
+            except AttributeError:
+                self._wait(me)
+            else:
+                self._owner = me
         try:
             table = self._map
             root = self._root
-            node = table.get(key)
-            if node is not None:  # replace the value, promote
-                old_value = node[_VALUE]  # dropped once the lock is released
+            if self._busy:  # re-entered from a key comparison
+                node = table.get(key)
+                if node is None:
+                    raise _changed_during_comparison(self)
+                old_value = node[_VALUE]  # dropped once the gate is back
                 node[_VALUE] = value
-                last = root[_PREV]
-                if last is not node:
-                    prev = node[_PREV]
-                    after = node[_NEXT]
-                    prev[_NEXT] = after
-                    after[_PREV] = prev
-                    node[_PREV] = last
-                    node[_NEXT] = root
-                    last[_NEXT] = root[_PREV] = node
+                self._promote(node)
                 return
-            if self._busy:
-                raise _changed_during_comparison(self)
-            lru: _Node | None = None  # the entry evicted to make room
-            extra: list[_Node] | None = None  # further evictions (rare)
-            fresh = [root, root, key, value]
             # Busy from the insert to the end of the eviction: both run key
             # comparisons, and a structural change re-entered from one of
             # them could remove the very entry being evicted, or (clear()
@@ -364,6 +537,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                 if node is fresh:
                     last = root[_PREV]
                     fresh[_PREV] = last
+                    fresh[_NEXT] = root
                     last[_NEXT] = root[_PREV] = fresh
                     self._version += 1
                     # Evicting after the insert: if setdefault raised,
@@ -378,36 +552,38 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                         after = oldest[_NEXT]
                         prev[_NEXT] = after
                         after[_PREV] = prev
-                        self._version += 1
+                        oldest[_NEXT] = None  # dead
                         self._evictions += 1
-                        if len(table) > self._capacity:  # lowered during table.get
+                        if len(table) > self._capacity:  # lowered during a comparison
                             if extra is None:
                                 extra = []
                             self._shrink(extra)
-                else:  # a nondeterministic __eq__ found an equal key after all
-                    old_value = node[_VALUE]  # noqa: F841 -- dropped once the lock is released
+                else:  # present after all (another thread, or a nondeterministic __eq__)
+                    old_value = node[_VALUE]  # noqa: F841 -- dropped once the gate is back
                     node[_VALUE] = value
                     self._promote(node)
             finally:
                 self._busy = False
         finally:
-            lock.release()
+            if taken:  # _release(), written out
+                self._owner = None
+                if _FREE_THREADED:
+                    self._lock.release()
+                else:
+                    self._gate = True
         if lru is not None and self._on_evict is not None:
             self._notify([lru] if extra is None else [lru, *extra])
 
-    __setitem__ = put
-
     def _put_weighted(self, key: _K, value: _V) -> None:
         evicted: list[_Node] = []
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
             # User code in the order design.md fixes: hash, weigher, __eq__.
             hash(key)
             weight = self._weigh(value)
             old_value = self._store(key, value, weight, evicted)  # noqa: F841
         finally:
-            lock.release()
+            self._release(taken)
         if evicted:
             self._notify(evicted)
 
@@ -421,8 +597,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         if self._capacity <= 0:
             return default
         evicted: list[_Node] = []
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
             node = self._map.get(key)
             if node is not None:  # like dict: a present key's default is never weighed
@@ -431,7 +606,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             weight = None if self._max_weight is None else self._weigh(default)
             result = self._store(key, default, weight, evicted, replace=False)
         finally:
-            lock.release()
+            self._release(taken)
         if evicted:
             self._notify(evicted)
         return result
@@ -444,10 +619,10 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         evicted: list[_Node],
         replace: bool = True,
     ) -> Any:
-        """Store ``value`` (``replace``) or keep the present one; the lock is held.
+        """Store ``value`` (``replace``) or keep the present one; in an owned section.
 
         Evicted nodes are appended to ``evicted``.  Returns the replaced
-        value when ``replace`` (the caller keeps it alive until the lock is
+        value when ``replace`` (the caller keeps it alive until the gate is
         released), else the value now stored under ``key``.
         """
         table = self._map
@@ -456,7 +631,8 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         if node is None:
             if self._busy:
                 raise _changed_during_comparison(self)
-            fresh = [root, root, key, value] if weight is None else [root, root, key, value, weight]
+            # Unlinked (dead) until linked below.
+            fresh = [None, None, key, value] if weight is None else [None, None, key, value, weight]
             self._busy = True
             try:
                 node = table.setdefault(key, fresh)
@@ -465,6 +641,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             if node is fresh:
                 last = root[_PREV]
                 fresh[_PREV] = last
+                fresh[_NEXT] = root
                 last[_NEXT] = root[_PREV] = fresh
                 self._version += 1
                 if weight is not None:
@@ -527,8 +704,16 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
     # Removing (no callbacks, not counted as evictions)
 
     def __delitem__(self, key: _K) -> None:
-        lock = self._lock
-        lock.acquire()
+        # _acquire(), written out: a Python call costs as much as the removal.
+        me = get_ident()
+        taken = self._owner != me
+        if taken:
+            try:
+                del self._gate
+            except AttributeError:
+                self._wait(me)
+            else:
+                self._owner = me
         try:
             if self._busy:
                 raise _changed_during_comparison(self)
@@ -536,9 +721,21 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             node = self._map.pop(key, None)
             if node is None:
                 raise KeyError(key)
-            self._unlink(node)
+            prev = node[_PREV]  # _unlink(), written out
+            after = node[_NEXT]
+            prev[_NEXT] = after
+            after[_PREV] = prev
+            node[_NEXT] = None  # dead
+            if self._max_weight is not None:
+                self._weight -= node[_WEIGHT]
+            self._version += 1
         finally:
-            lock.release()
+            if taken:  # _release(), written out
+                self._owner = None
+                if _FREE_THREADED:
+                    self._lock.release()
+                else:
+                    self._gate = True
 
     @overload
     def pop(self, key: _K, /) -> _V: ...
@@ -551,8 +748,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
 
         A missing key returns ``default`` if given, else raises ``KeyError``.
         """
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
             if self._busy:
                 raise _changed_during_comparison(self)
@@ -560,7 +756,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             if node is not None:
                 self._unlink(node)
         finally:
-            lock.release()
+            self._release(taken)
         if node is None:
             if default is _MISSING:
                 raise KeyError(key)
@@ -569,8 +765,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
 
     def popitem(self) -> tuple[_K, _V]:
         """Remove and return the least recent ``(key, value)``; ``KeyError`` when empty."""
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
             if self._busy:
                 raise _changed_during_comparison(self)
@@ -586,13 +781,12 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                 self._busy = False
             self._unlink(lru)
         finally:
-            lock.release()
+            self._release(taken)
         return (lru[_KEY], lru[_VALUE])
 
     def clear(self) -> None:
         """Remove every entry (no callbacks; the stats are kept)."""
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
             if self._busy:
                 raise _changed_during_comparison(self)
@@ -610,11 +804,11 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             self._weight = 0
             self._version += 1
         finally:
-            lock.release()
+            self._release(taken)
         del nodes
 
     # ------------------------------------------------------------------
-    # Helpers for the cold paths; the lock is held by the caller.
+    # Helpers for the cold paths; the caller is in an owned section.
 
     def _promote(self, node: _Node) -> None:
         """Make a linked ``node`` the most recent entry."""
@@ -635,6 +829,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         after = node[_NEXT]
         prev[_NEXT] = after
         after[_PREV] = prev
+        node[_NEXT] = None  # dead: a lookup made before the gate was taken sees a miss
         if self._max_weight is not None:
             self._weight -= node[_WEIGHT]
         self._version += 1
@@ -700,7 +895,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             self._busy = was_busy
 
     def _notify(self, evicted: list[_Node]) -> None:
-        """Run ``on_evict`` for each evicted node, in order, without the lock.
+        """Run ``on_evict`` for each evicted node, in order, outside the gate.
 
         Every callback runs; the first exception is raised after the last.
         """
@@ -739,27 +934,25 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
     def _walk(self, kind: int) -> Iterator[Any]:
         # Take the starting point now, as dict iterators do, not at the
         # first next().
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
             start = self._root[_NEXT]
             remaining = len(self._map)
             version = self._version
         finally:
-            lock.release()
+            self._release(taken)
         return self._steps(kind, start, remaining, version)
 
     def _steps(self, kind: int, cursor: _Node, remaining: int, version: int) -> Iterator[Any]:
-        """Yield from ``cursor`` on, taking the lock for each step, not across yields.
+        """Yield from ``cursor`` on, taking the gate for each step, not across yields.
 
         Inserts and removals bump ``_version`` and make the next step raise.
         Promotions do not; they may move entries behind the cursor, so at most
         ``remaining`` items (the size at the start) are yielded.
         """
-        lock = self._lock
         root = self._root
         while True:
-            lock.acquire()
+            taken = self._acquire()
             try:
                 if self._version != version:
                     raise RuntimeError(f"{type(self).__name__} changed size during iteration")
@@ -775,7 +968,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                 else:
                     item = (node[_KEY], node[_VALUE])
             finally:
-                lock.release()
+                self._release(taken)
             yield item
 
     def keys(self) -> LRUKeysView:
@@ -792,8 +985,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
 
     def _snapshot(self) -> list[_Node]:
         """Copies of the nodes' key, value (and weight), least recent first."""
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
             root = self._root
             nodes = []
@@ -803,7 +995,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                 node = node[_NEXT]
             return nodes
         finally:
-            lock.release()
+            self._release(taken)
 
     # ------------------------------------------------------------------
     # Settings and statistics
@@ -832,8 +1024,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
 
     def _set_bounds(self, capacity: int, max_weight: int | None) -> None:
         evicted: list[_Node] = []
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
             if self._busy:
                 raise _changed_during_comparison(self)
@@ -842,7 +1033,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                 self._max_weight = max_weight
             self._shrink(evicted)
         finally:
-            lock.release()
+            self._release(taken)
         if evicted:
             self._notify(evicted)
 
@@ -867,12 +1058,14 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
 
     def stats(self) -> CacheStats:
         """Hits, misses, evictions, size, capacity, weight and max_weight."""
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
+            # Reading the miss counter bumps it: one more number is used up.
+            misses = next(self._misses) - self._miss_base
+            self._miss_base += 1
             return CacheStats(
                 self._hits,
-                self._misses,
+                misses,
                 self._evictions,
                 len(self._map),
                 self._capacity,
@@ -880,30 +1073,29 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                 self._max_weight,
             )
         finally:
-            lock.release()
+            self._release(taken)
 
     def clear_stats(self) -> None:
         """Zero the hit, miss and eviction counters."""
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
-            self._hits = self._misses = self._evictions = 0
+            self._hits = self._evictions = 0
+            self._miss_base = next(self._misses) + 1
         finally:
-            lock.release()
+            self._release(taken)
 
     # ------------------------------------------------------------------
     # Python protocols
 
     def __repr__(self) -> str:
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
             text = f"{type(self).__name__}(size={len(self._map)}, capacity={self._capacity}"
             if self._max_weight is not None:
                 text += f", weight={self._weight}, max_weight={self._max_weight}"
             return text + ")"
         finally:
-            lock.release()
+            self._release(taken)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Mapping):
@@ -934,8 +1126,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
     __hash__ = None  # type: ignore[assignment]
 
     def __sizeof__(self) -> int:
-        lock = self._lock
-        lock.acquire()
+        taken = self._acquire()
         try:
             # Every node is a list as long as the root, with its gc header.
             per_node = sys.getsizeof(self._root)
@@ -943,7 +1134,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                 object.__sizeof__(self) + sys.getsizeof(self._map) + per_node * (len(self._map) + 1)
             )
         finally:
-            lock.release()
+            self._release(taken)
 
     def copy(self) -> LRUCache[_K, _V]:
         """A shallow copy: same class, entries and order, settings and callbacks;
