@@ -71,9 +71,10 @@ mellea's whole unlocked ``get``.  So on GIL builds the cache is guarded by a
   counted right after it with ``next()`` on an ``itertools.count`` - one C
   call, atomic under the GIL - so a miss never takes the gate.
 * On free-threaded builds (``Py_GIL_DISABLED``) nothing of the above holds
-  (no eval breaker ordering, slot deletion is not a test-and-set), so there
-  ``_gate`` is never open: every method takes the slow path, an owned section
-  on a real ``threading.RLock``, and misses are counted under a lock.
+  (no eval breaker ordering, slot deletion is not a test-and-set), nor on other
+  implementations such as PyPy, so there ``_gate`` is never open: every method
+  takes the slow path, an owned section on a real ``threading.RLock``, and
+  misses are counted under a lock.
 * References that a method drops (replaced values, removed or evicted nodes
   and with them their keys and values) are kept in locals until the method
   returns, after the gate is given back, so a ``__del__`` that re-enters the
@@ -124,7 +125,13 @@ _Node = list[Any]
 _MISSING: Any = object()
 
 # Free-threaded CPython: the gate is never opened there (see the module docstring).
-_FREE_THREADED: Final = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+# The gate relies on CPython's GIL build: the eval breaker is checked only at
+# calls, backward jumps and function entry.  Free-threaded CPython and other
+# implementations (PyPy may switch threads between any two bytecodes) use a real
+# RLock on every path instead.
+_NO_GATE: Final = (
+    bool(sysconfig.get_config_var("Py_GIL_DISABLED")) or sys.implementation.name != "cpython"
+)
 
 
 class _LockedCount:
@@ -148,7 +155,7 @@ class _LockedCount:
 
 def _new_counter() -> Iterator[int]:
     """A counter bumped by ``next()`` atomically, without taking the gate."""
-    return _LockedCount() if _FREE_THREADED else itertools.count()
+    return _LockedCount() if _NO_GATE else itertools.count()
 
 
 # ----------------------------------------------------------------------
@@ -285,7 +292,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         self._miss_base = 0
         self._version = 0
         self._busy = False
-        if not _FREE_THREADED:
+        if not _NO_GATE:
             self._gate = True  # open
 
     # ------------------------------------------------------------------
@@ -297,7 +304,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         me = get_ident()
         if self._owner == me:
             return False
-        if _FREE_THREADED:
+        if _NO_GATE:
             self._lock.acquire()
             self._owner = me
             return True
@@ -312,7 +319,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
     def _wait(self, me: int) -> None:
         """Take the gate for thread ``me`` once another thread gives it back
         (on free-threaded builds: take the lock)."""
-        if _FREE_THREADED:
+        if _NO_GATE:
             self._lock.acquire()
             self._owner = me
             return
@@ -333,7 +340,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         if not taken:
             return
         self._owner = None
-        if _FREE_THREADED:
+        if _NO_GATE:
             self._lock.release()
         else:
             self._gate = True
@@ -567,7 +574,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         finally:
             if taken:  # _release(), written out
                 self._owner = None
-                if _FREE_THREADED:
+                if _NO_GATE:
                     self._lock.release()
                 else:
                     self._gate = True
@@ -732,7 +739,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         finally:
             if taken:  # _release(), written out
                 self._owner = None
-                if _FREE_THREADED:
+                if _NO_GATE:
                     self._lock.release()
                 else:
                     self._gate = True
