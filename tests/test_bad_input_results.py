@@ -27,11 +27,12 @@ class Index:
         self.value = value
 
     def __repr__(self) -> str:
-        return f"Index({self.value!r})"
+        name = getattr(self.value, "__name__", None)
+        return f"Index({name or self.value!r})"
 
     def __index__(self) -> Any:
-        if isinstance(self.value, BaseException):
-            raise self.value
+        if isinstance(self.value, type) and issubclass(self.value, BaseException):
+            raise self.value("index")  # a fresh exception each time (no growing traceback)
         return self.value
 
 
@@ -139,7 +140,7 @@ def test_capacity_accepts_index_and_bool(impl: ModuleType, cls_name: str) -> Non
         (Index("3"), TypeError, "capacity must be an int"),
         (Index(2**70), ValueError, "capacity must be at most sys.maxsize"),
         (-(2**63) - 1, ValueError, "capacity must be at least"),
-        (Index(Boom("index")), Boom, "index"),
+        (Index(Boom), Boom, "index"),
     ],
     ids=repr,
 )
