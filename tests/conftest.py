@@ -37,16 +37,6 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
-    report = yield
-    if report.when == "call":
-        item.stash[_CALL_PASSED] = report.passed
-    return report
-
-
-_CALL_PASSED = pytest.StashKey[bool]()
-
 # A clean test can still move the total on one run (the interpreter's own caches:
 # type cache, interned strings, free lists), but not on every run, so a run is clean
 # if any of the repeats leaves the total unchanged.  The tolerance is 0: a test that
@@ -73,21 +63,24 @@ def _touches_numpy(item: pytest.Function) -> bool:
     )
 
 
-@pytest.fixture(autouse=True)
-def _total_refcount_unchanged(request: pytest.FixtureRequest) -> Any:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
     """On a debug CPython, re-run each passing test and demand a stable refcount total.
 
     The test's own run is the warm-up (lazy imports, interned names, caches).
-    Then the test function is called again with the same fixture values, with a
-    ``gc.collect()`` before and after, until one run leaves the total unchanged
-    (within a small tolerance) or the repeats are used up.
+    Then the test function is called again with the same fixture values - in the
+    call phase, so every fixture is still set up (a fixture's monkeypatching still
+    applies) - with a ``gc.collect()`` before and after, until one run leaves the
+    total unchanged (within the tolerance) or the repeats are used up; then the
+    test fails, naming the growth of each repeat.
     """
-    yield
-    if not hasattr(sys, "gettotalrefcount"):
-        return
-    item = request.node
-    if not isinstance(item, pytest.Function) or not item.stash.get(_CALL_PASSED, False):
-        return
+    result = yield  # raises when the test failed: nothing to check then
+    if hasattr(sys, "gettotalrefcount") and isinstance(item, pytest.Function):
+        _check_total_refcount(item)
+    return result
+
+
+def _check_total_refcount(item: pytest.Function) -> None:
     if item.get_closest_marker("no_refcount_check") or getattr(
         item.obj, "is_hypothesis_test", False
     ):
@@ -95,14 +88,18 @@ def _total_refcount_unchanged(request: pytest.FixtureRequest) -> Any:
     if _touches_numpy(item):
         return
     kwargs = {name: item.funcargs[name] for name in item._fixtureinfo.argnames}
-    monkeypatch = kwargs.get("monkeypatch")
     deltas = []
     for _ in range(_REFCOUNT_REPEATS):
+        # A test body's own monkeypatching gets a fresh MonkeyPatch per repeat, undone
+        # right after (the fixture's undo list would otherwise grow by one per setattr).
+        fresh = pytest.MonkeyPatch() if "monkeypatch" in kwargs else None
+        if fresh is not None:
+            kwargs["monkeypatch"] = fresh
         gc.collect()
         before = sys.gettotalrefcount()  # type: ignore[attr-defined]
         item.obj(**kwargs)
-        if isinstance(monkeypatch, pytest.MonkeyPatch):
-            monkeypatch.undo()  # else its undo list grows by one entry per setattr
+        if fresh is not None:
+            fresh.undo()  # (the object itself lives until after the measure)
         gc.collect()
         delta = sys.gettotalrefcount() - before  # type: ignore[attr-defined]
         if delta <= _REFCOUNT_TOLERANCE:
