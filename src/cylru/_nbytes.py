@@ -135,8 +135,9 @@ def _torch_buffer(tensor: object) -> tuple[_BufferKey, int] | None:
         storage = tensor.untyped_storage()  # type: ignore[attr-defined]
         pointer = storage.data_ptr()
         size = storage.nbytes()
-    except (RuntimeError, NotImplementedError, TypeError, AttributeError):
-        # Sparse, nested or otherwise storage-less tensors.
+    except (RuntimeError, TypeError, AttributeError):
+        # Sparse, nested or otherwise storage-less tensors (RuntimeError covers
+        # torch's NotImplementedError, a subclass).
         own = _int_attr(tensor, "nbytes")
         return None if own is None else (("id", id(tensor)), own)
     if not pointer:
