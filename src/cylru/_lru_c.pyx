@@ -577,9 +577,12 @@ cdef class LRUCache:
 
     @cython.final
     cdef Py_ssize_t _weigh(self, object value) except -1:
-        if self._weigher is None:
+        cdef object weigher
+        with cython.critical_section(self):
+            weigher = self._weigher     # a strong reference: re-initialising may replace it
+        if weigher is None:
             return 1
-        result = self._weigher(value)
+        result = weigher(value)
         try:
             w = operator.index(result)
         except TypeError:
@@ -648,6 +651,8 @@ cdef class LRUCache:
         """
         if self._capacity <= 0:
             return 0                # stores nothing: not even hashed or weighed
+        # hash(key) and the weigher are user code: they run before the structure is
+        # touched, and may re-enter or change the bounds (read again below).
         cdef Py_hash_t h = cylru_hash(key)
         cdef uint32_t tag = _tag_of(h)
         cdef Py_ssize_t w = self._weigh(value) if self.weights != NULL else 0
@@ -720,7 +725,8 @@ cdef class LRUCache:
                 self._shrink_to_fit(evicted)
             if lru_key != NULL or evicted is not None:
                 callback = self._on_evict
-        # The structure is complete: only now drop references and call back.
+        # The structure is complete: only now drop references and call back, with
+        # no section held; any of them may re-enter freely.
         if old_value != NULL:
             _decref(old_value)
         if lru_key != NULL:
@@ -1024,11 +1030,16 @@ cdef class LRUCache:
     @property
     def on_evict(self):
         """Called as ``on_evict(key, value)`` for every entry evicted to make room."""
-        return self._on_evict
+        with cython.critical_section(self):
+            return self._on_evict
 
     @on_evict.setter
     def on_evict(self, value):
-        self._on_evict = _as_callback(value, "on_evict")
+        _as_callback(value, "on_evict")
+        # Under the section: a reader elsewhere holds its own reference before the
+        # old callback can lose its last one here.
+        with cython.critical_section(self):
+            self._on_evict = value
 
     @on_evict.deleter
     def on_evict(self):
@@ -1056,7 +1067,8 @@ cdef class LRUCache:
     @property
     def weigher(self):
         """The function giving each value's weight (None: every value weighs 1)."""
-        return self._weigher
+        with cython.critical_section(self):
+            return self._weigher
 
     @property
     def weight(self):
