@@ -136,8 +136,8 @@ def _torch_buffer(tensor: object) -> tuple[_BufferKey, int] | None:
         pointer = storage.data_ptr()
         size = storage.nbytes()
     except (RuntimeError, TypeError, AttributeError):
-        # Sparse, nested or otherwise storage-less tensors (RuntimeError covers
-        # torch's NotImplementedError, a subclass).
+        # Sparse, nested or otherwise storage-less tensors (torch's "not
+        # implemented" error is a RuntimeError subclass).
         own = _int_attr(tensor, "nbytes")
         return None if own is None else (("id", id(tensor)), own)
     if not pointer:
