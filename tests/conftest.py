@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
 from types import ModuleType
 from typing import Any
@@ -20,13 +21,22 @@ def impl(request: pytest.FixtureRequest) -> ModuleType:
     return importlib.import_module(IMPLEMENTATIONS[request.param])
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Every `c` case needs the compiled core; a pure install deselects them with
     # `-m "not needs_core"` (CI's pure legs, the pure wheel's tests).
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("impl") == "c":
             item.add_marker(pytest.mark.needs_core)
+    # The churn scripts (marker `leaks`, minutes of work) run only when asked for:
+    # `pytest -m leaks` (as .ci/run does) or CYLRU_CHURN=1.  Otherwise they are
+    # deselected, not skipped.
+    markexpr = config.getoption("-m") or ""
+    if "leaks" not in markexpr and not os.environ.get("CYLRU_CHURN"):
+        churn = [item for item in items if item.get_closest_marker("leaks")]
+        if churn:
+            config.hook.pytest_deselected(items=churn)
+            items[:] = [item for item in items if not item.get_closest_marker("leaks")]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -26,11 +26,8 @@ pytestmark = [
 TOTAL_OPS = int(os.environ.get("CYLRU_CHURN_OPS", str(10_000_000)))
 
 
-@pytest.fixture(autouse=True)
-def _only_when_selected(request: pytest.FixtureRequest) -> None:
-    markexpr = request.config.getoption("-m") or ""
-    if "leaks" not in markexpr and not os.environ.get("CYLRU_CHURN"):
-        pytest.skip("churn: run with `pytest -m leaks` (or CYLRU_CHURN=1)")
+# Run only with `pytest -m leaks` or CYLRU_CHURN=1: tests/conftest.py deselects
+# these otherwise.
 
 
 CHURN = textwrap.dedent(
