@@ -45,7 +45,7 @@ may suspend the section; the ``version`` check in ``_find`` covers that case too
 cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject, PyTypeObject
-from cpython.ref cimport Py_DECREF, Py_INCREF, Py_XDECREF
+from cpython.ref cimport Py_DECREF, Py_INCREF, Py_XDECREF, Py_XINCREF
 from libc.stdint cimport uint32_t, uint64_t
 from libc.string cimport memcpy, memset
 
@@ -998,8 +998,8 @@ cdef class LRUCache:
             memcpy(self.weights, other.weights, (other.alloc + 1) * sizeof(Py_ssize_t))
         cdef Py_ssize_t i
         for i in range(1, other.used + 1):
-            Py_XINCREF_(self.entries[i].key)
-            Py_XINCREF_(self.entries[i].value)
+            Py_XINCREF(self.entries[i].key)
+            Py_XINCREF(self.entries[i].value)
         self.used = other.used
         self.free_head = other.free_head
         self.size = other.size
@@ -1161,11 +1161,6 @@ cdef class LRUCache:
     @classmethod
     def __class_getitem__(cls, item):
         return GenericAlias(cls, item)
-
-
-cdef inline void Py_XINCREF_(PyObject *o) noexcept:
-    if o != NULL:
-        Py_INCREF(<object>o)
 
 
 cdef class SimpleLRUCache(LRUCache):
