@@ -15,7 +15,7 @@ import cylru
 # package in CI, or src/ with PYTHONPATH=src), not whatever src/ holds.
 PACKAGE_PARENT = str(Path(cylru.__file__).resolve().parent.parent)
 
-SPEC_PUBLIC_NAMES = [
+CONTRACT_PUBLIC_NAMES = [
     "Cache",
     "LRUCache",
     "SimpleLRUCache",
@@ -43,9 +43,9 @@ def _run(code: str, **env: str) -> str:
     return out.stdout.strip()
 
 
-@pytest.mark.parametrize("name", SPEC_PUBLIC_NAMES)
+@pytest.mark.parametrize("name", CONTRACT_PUBLIC_NAMES)
 def test_public_name_exists(name: str) -> None:
-    assert hasattr(cylru, name), f"cylru.{name} is missing (SPEC section 1)"
+    assert hasattr(cylru, name), f"cylru.{name} is missing (docs/contract.md section 1)"
 
 
 def test_all_lists_only_existing_names() -> None:

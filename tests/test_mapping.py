@@ -1,4 +1,4 @@
-"""LRUCache as a MutableMapping: SPEC section 3 and design.md's operation readings."""
+"""LRUCache as a MutableMapping: docs/contract.md section 3, and docs/design.md's readings."""
 
 from __future__ import annotations
 

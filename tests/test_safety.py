@@ -1,4 +1,4 @@
-"""SPEC section 4: user code (callbacks, hash, eq) may raise or re-enter; nothing breaks."""
+"""docs/contract.md section 4: user code (callbacks, hash, eq) may raise or re-enter safely."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ def raises_for(n: int) -> bool:
 
 
 class Model:
-    """An LRU cache written the obvious way on OrderedDict: the executable reading of SPEC."""
+    """An LRU cache written the obvious way on OrderedDict: docs/contract.md, executable."""
 
     def __init__(
         self,

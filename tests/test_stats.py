@@ -1,4 +1,4 @@
-"""Stats counting rules (SPEC 4a): only get and c[k] count hits and misses."""
+"""Stats counting rules (docs/contract.md section 4a): only get and c[k] count hits and misses."""
 
 from __future__ import annotations
 
