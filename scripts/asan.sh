@@ -2,13 +2,13 @@
 # Memory errors, part 1: the Cython core built with AddressSanitizer, the core tests run
 # with libasan preloaded into the release interpreter.
 #
-#   scripts/asan.sh [extra pytest args]        (default selection: the compiled core, -k "c]")
+#   scripts/asan.sh [extra pytest args]        (default selection: the compiled core, -m needs_core)
 #
 # Env: PYTHON (interpreter, default python3.11 / python3), WORKDIR (scratch dir, default
 # /tmp/cylru-asan), KEEP_VENV=1 (reuse the scratch venv if it exists).
 # Exit status: non-zero when ASan reports an error (it aborts the process) or a test fails.
 set -euo pipefail
-source "$(dirname "$0")/_scratch.sh"
+source "$(dirname "$0")/scratch_build_lib.sh"
 
 WORKDIR="${WORKDIR:-/tmp/cylru-asan}"
 PY="$(pick_python)"
@@ -43,6 +43,6 @@ export LD_PRELOAD="$LIBASAN"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:print_summary=1:${ASAN_OPTIONS_EXTRA:-}"
 export PYTHONMALLOC="${PYTHONMALLOC:-malloc}"     # let ASan see every Python allocation too
 if [ "$#" -eq 0 ]; then
-    set -- -k "c]" -p no:cacheprovider -q
+    set -- -m needs_core -p no:cacheprovider -q
 fi
 exec nice -n 10 "$WORKDIR/venv/bin/python" -m pytest "$@"

@@ -9,7 +9,7 @@
 # venv if it exists), NO_APT=1 (python3.11-dbg is already installed).
 # Run as root (or with python3.11-dbg installed). Exit status: pytest's.
 set -euo pipefail
-source "$(dirname "$0")/_scratch.sh"
+source "$(dirname "$0")/scratch_build_lib.sh"
 
 WORKDIR="${WORKDIR:-/tmp/cylru-leaks}"
 DBG=python3.11-dbg

@@ -5,7 +5,7 @@
 #
 # Default selection: the compiled core's cases of the files that exercise the table
 # (mapping, safety, keys, weight, gc, pickle/copy, stats, bad input, the short fuzzer's
-# lockstep half) - `-k "c]"` over the whole suite takes hours under valgrind on two cores,
+# lockstep half) - `-m needs_core` over the whole suite takes hours under valgrind on two cores,
 # and the remaining files drive the same code paths.  Pass your own arguments to choose.
 #
 # Env: PYTHON (interpreter, default Debian's /usr/bin/python3.11 - a pyenv-built CPython
@@ -16,7 +16,7 @@
 # memcheck; a small suppression file hides CPython's own known reports (its GC and
 # small-int tricks read memory valgrind cannot follow).  Exit: 1 on any memcheck error.
 set -euo pipefail
-source "$(dirname "$0")/_scratch.sh"
+source "$(dirname "$0")/scratch_build_lib.sh"
 
 WORKDIR="${WORKDIR:-/tmp/cylru-valgrind}"
 if [ -z "${PYTHON:-}" ] && [ -x /usr/bin/python3.11 ]; then
@@ -66,7 +66,7 @@ cd "$WORKDIR/src"
 if [ "$#" -eq 0 ]; then
     set -- tests/test_mapping.py tests/test_safety.py tests/test_keys.py tests/test_weight.py \
         tests/test_gc.py tests/test_pickle_copy.py tests/test_stats.py tests/test_bad_input.py \
-        tests/test_reentrant_bounds.py tests/test_fuzz.py -k "c] and not hostile" \
+        tests/test_reentrant_bounds.py tests/test_fuzz.py -m needs_core -k "not hostile" \
         -p no:cacheprovider -q
 fi
 export PYTHONMALLOC=malloc

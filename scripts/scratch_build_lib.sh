@@ -1,4 +1,5 @@
-# Sourced by the sanitizer scripts: helpers shared by scripts/{leaks,asan,valgrind}.sh.
+# Sourced (never run) by scripts/{leaks,asan,valgrind}.sh: the helpers they share to build the
+# package in a scratch copy of the tree.
 # Never builds in place: the working tree (tracked and untracked, not ignored files) is
 # copied to a scratch directory and built there, so no .c/.so lands in src/.
 
