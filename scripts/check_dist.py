@@ -4,9 +4,11 @@
     python scripts/check_dist.py dist/*.tar.gz wheelhouse/*.whl [--expect-wheels N]
 
 The sdist must carry the Cython source and the test suite (cibuildwheel builds and
-tests every wheel from it) and nothing generated: no ``.c``, ``.html``, ``.so``.
-A compiled wheel must carry exactly one ``cylru._lru_c`` extension; the pure wheel
-(``py3-none-any``) none.  Used by ``scripts/release_check.py`` and by CI.
+tests every wheel from it), ``examples/`` (``tests/kv`` loads it) and nothing
+generated: no ``.c``, ``.html``, ``.so``.  A compiled wheel must carry exactly one
+``cylru._lru_c`` extension; the pure wheel (``py3-none-any``) none.  Every artifact
+carries ``LICENSE`` and PEP 639 metadata (``License-Expression: MIT``, no
+``License ::`` classifier).  Used by ``scripts/release_check.py`` and by CI.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ SDIST_REQUIRED = (
     "setup.py",
     "README.md",
     "CHANGELOG.md",
+    "LICENSE",
+    "examples/hf_prefix_cache.py",
     "src/cylru/__init__.py",
     "src/cylru/_lru.py",
     "src/cylru/_lru_py.py",
@@ -33,6 +37,7 @@ SDIST_REQUIRED = (
     "tests/conftest.py",
 )
 WHEEL_REQUIRED = ("cylru/__init__.py", "cylru/_lru.py", "cylru/_lru_py.py", "cylru/py.typed")
+WHEEL_LICENSE = re.compile(r"^cylru-[^/]+\.dist-info/licenses/LICENSE$")
 EXTENSION = re.compile(r"^cylru/_lru_c\.[^/]*\.(so|pyd)$|^cylru/_lru_c\.(so|pyd)$")
 
 
@@ -45,6 +50,11 @@ def check_sdist(path: Path) -> list[str]:
     (root,) = roots
     rel = {name.split("/", 1)[1] for name in names if "/" in name}
     problems = [f"{path.name}: missing {want}" for want in SDIST_REQUIRED if want not in rel]
+    if "PKG-INFO" in rel:
+        with tarfile.open(path) as tar:
+            member = tar.extractfile(f"{root}/PKG-INFO")
+            assert member is not None
+            problems += _metadata_problems(path.name, member.read().decode())
     problems += [f"{path.name}: generated file {name}" for name in sorted(rel) if _generated(name)]
     problems += [f"{path.name}: {name}" for name in sorted(rel) if "__pycache__" in name]
     if not any(name.startswith("tests/test_") for name in rel):
@@ -58,6 +68,14 @@ def check_wheel(path: Path) -> list[str]:
     with zipfile.ZipFile(path) as whl:
         names = whl.namelist()
     problems = [f"{path.name}: missing {want}" for want in WHEEL_REQUIRED if want not in names]
+    if not any(WHEEL_LICENSE.match(name) for name in names):
+        problems.append(f"{path.name}: missing cylru-*.dist-info/licenses/LICENSE")
+    metadata = [name for name in names if re.match(r"^cylru-[^/]+\.dist-info/METADATA$", name)]
+    if len(metadata) != 1:
+        problems.append(f"{path.name}: expected one dist-info/METADATA, found {metadata}")
+    else:
+        with zipfile.ZipFile(path) as whl:
+            problems += _metadata_problems(path.name, whl.read(metadata[0]).decode())
     extensions = [name for name in names if EXTENSION.match(name)]
     pure = path.name.endswith("-py3-none-any.whl")
     if pure and extensions:
@@ -68,6 +86,22 @@ def check_wheel(path: Path) -> list[str]:
     problems += [f"{path.name}: generated file {name}" for name in stray]
     if any(name.startswith(("tests/", "src/")) for name in names):
         problems.append(f"{path.name}: ships tests/ or src/")
+    return problems
+
+
+def _metadata_problems(where: str, text: str) -> list[str]:
+    """PEP 639: an SPDX licence expression and the licence file, no licence classifier."""
+    headers = text.split("\n\n", 1)[0].splitlines()
+    problems = []
+    if "License-Expression: MIT" not in headers:
+        problems.append(f"{where}: metadata lacks License-Expression: MIT")
+    if "License-File: LICENSE" not in headers:
+        problems.append(f"{where}: metadata lacks License-File: LICENSE")
+    problems += [
+        f"{where}: metadata has {line!r} (PEP 639: the expression replaces it)"
+        for line in headers
+        if line.startswith(("Classifier: License ::", "License: "))
+    ]
     return problems
 
 

@@ -19,8 +19,10 @@ Steps, all in a temporary directory (the source tree is never built in place):
 5. install the sdist with no compiler (``CC=false``): it must install, with a
    warning, and give ``cylru.IMPLEMENTATION == "python"``;
 6. ``twine check --strict`` every artifact; ``cibuildwheel --print-build-identifiers``
-   for linux, macos and windows must list exactly what we promise; the workflows
-   pass ``check-jsonschema`` and ``zizmor --offline``.
+   for linux, macos and windows must list exactly what we promise (the build selector
+   in pyproject.toml, read by ``scripts/pythons.py``; the classifiers must agree with
+   it); the cibuildwheel of the release extra is the one wheels.yml pins; the
+   workflows pass ``check-jsonschema`` and ``zizmor --offline``.
 
 The suite runs from a copy of the sdist's ``tests/`` (with ``pyproject.toml`` for the
 pytest settings and ``README.md`` for its doctests) in a directory with no ``src/``,
@@ -50,23 +52,14 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pythons
 import tomllib
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PYENV_VERSIONS = ("3.10.13", "3.11.7", "3.12.1", "3.13.0")
 
-# What wheels.yml promises: CPython 3.10-3.14 and free-threaded 3.14t.
-PROMISED_VERSIONS = ("cp310", "cp311", "cp312", "cp313", "cp314", "cp314t")
-PROMISED_PLATFORMS = {
-    "linux": (
-        "manylinux_x86_64",
-        "manylinux_aarch64",
-        "musllinux_x86_64",
-        "musllinux_aarch64",
-    ),
-    "macos": ("macosx_x86_64", "macosx_arm64"),
-    "windows": ("win_amd64", "win_arm64"),
-}
+# What we promise is the build selector in pyproject.toml, read by scripts/pythons.py (this
+# script's directory is first on sys.path); CI's matrices come from the same place.
 
 # The pure wheel has no compiled core: the tests that need it (every ``c`` case of
 # the conftest's ``impl`` fixture, and the tests of the core's selection) carry the
@@ -349,8 +342,14 @@ def step(report: Report, row: Row, func, *args, **kwargs):  # type: ignore[no-un
 
 
 def check_identifiers(report: Report, tools: Path, tree: Path) -> None:
-    for platform, platforms in PROMISED_PLATFORMS.items():
-        want = {f"{v}-{p}" for v in PROMISED_VERSIONS for p in platforms}
+    pyproject = pythons.load(tree / "pyproject.toml")
+    metadata = pythons.problems(pyproject)
+    report.check(
+        "classifiers and requires-python agree with the build selector",
+        not metadata,
+        "; ".join(metadata),
+    )
+    for platform, want in pythons.identifiers(pyproject).items():
         out = capture(
             [
                 bin_path(tools, "cibuildwheel"),
@@ -375,6 +374,24 @@ def check_workflows(report: Report, tools: Path, tree: Path, log: Path) -> None:
     if not workflows:
         report.check("workflows present", False, "no .github/workflows/*.yml")
         return
+    # The identifiers above come from the cibuildwheel in the release extra; the wheels
+    # themselves from the version pinned in wheels.yml.  They must be the same.
+    pinned = re.findall(
+        r"uses: pypa/cibuildwheel@[0-9a-f]{40} # v(\S+)",
+        (tree / ".github" / "workflows" / "wheels.yml").read_text(),
+    )
+    local = capture(
+        [
+            bin_path(tools, "python"),
+            "-c",
+            "import importlib.metadata as m; print(m.version('cibuildwheel'))",
+        ]
+    ).strip()
+    report.check(
+        "wheels.yml runs the cibuildwheel the release extra pins",
+        pinned == [local],
+        f"wheels.yml {pinned}, release extra {local}",
+    )
     schema = run(
         [
             bin_path(tools, "check-jsonschema"),
