@@ -3,13 +3,15 @@
 Nothing here is on a hot path.  The views read the cache through its
 non-promoting accessors (``peek`` and the core's own iterators), so looking at
 ``keys()``, ``values()``, ``items()`` or ``SimpleLRUCache.cache`` never changes
-recency and never counts as a hit or a miss.
+recency and never counts as a hit or a miss.  ``SimpleLRUCache.cache`` also
+writes, through the cache's own methods.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections import OrderedDict
+from collections.abc import ItemsView, Iterator, KeysView, MutableMapping, ValuesView
 from typing import Any, NamedTuple
 
 _MISSING: Any = object()
@@ -94,11 +96,24 @@ class LRUItemsView(ItemsView[Any, Any]):
         return f"{type(self._mapping).__name__}.items({list(self)!r})"
 
 
-class CacheView(Mapping[Any, Any]):
-    """Read-only mapping view of a cache (``SimpleLRUCache.cache``).
+class CacheView(MutableMapping[Any, Any]):
+    """``SimpleLRUCache.cache``: a live view that behaves like mellea's ``OrderedDict``.
 
-    Iterates least recent first, like mellea's ``OrderedDict``; indexing uses
-    ``peek``, so reading through the view never changes recency or stats.
+    mellea's ``SimpleLRUCache`` keeps its entries in an ``OrderedDict`` named
+    ``cache``, and mellea's own code and tests use it directly (its test
+    fixture frees entries with ``backend._cache.cache.pop(key)``).  This view
+    gives the same operations on the cache itself (docs/contract.md section 2):
+
+    - reading (``[]``, ``get``, ``in``, ``len``, iteration least recent first,
+      ``reversed``, ``keys()``/``values()``/``items()``) never promotes and
+      never counts a hit or a miss;
+    - ``pop``, ``popitem(last=True)``, ``del``, ``clear()`` and
+      ``move_to_end(key, last=True)`` change the cache without calling
+      ``on_evict``, as they do on mellea's ``OrderedDict``;
+    - ``view[key] = value`` stores like ``put`` (so it may evict, calling
+      ``on_evict``, and stores nothing when ``capacity <= 0``).
+
+    Each operation is one call on the cache, so each is atomic.
     """
 
     __slots__ = ("_cache",)
@@ -112,8 +127,19 @@ class CacheView(Mapping[Any, Any]):
             raise KeyError(key)
         return value
 
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._cache.put(key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        del self._cache[key]
+
     def __iter__(self) -> Iterator[Any]:
         return iter(self._cache)
+
+    def __reversed__(self) -> Iterator[Any]:
+        """Keys, most recent first (a snapshot: the cache may change meanwhile)."""
+        keys: list[Any] = list(self._cache)
+        return iter(keys[::-1])
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -129,6 +155,35 @@ class CacheView(Mapping[Any, Any]):
 
     def items(self) -> LRUItemsView:
         return LRUItemsView(self._cache)
+
+    def pop(self, key: Any, default: Any = _MISSING) -> Any:
+        """Remove ``key`` and return its value, without ``on_evict``.
+
+        A missing key returns ``default`` if given, else raises ``KeyError``.
+        """
+        if default is _MISSING:
+            return self._cache.pop(key)
+        return self._cache.pop(key, default)
+
+    def popitem(self, last: bool = True) -> tuple[Any, Any]:
+        """Remove and return the most recent ``(key, value)`` (``last=False``: the least
+        recent), without ``on_evict``; ``KeyError`` when empty.  As ``OrderedDict.popitem``."""
+        return self._cache._popitem(bool(last))  # type: ignore[no-any-return]
+
+    def clear(self) -> None:
+        """Remove every entry, without ``on_evict``."""
+        self._cache.clear()
+
+    def move_to_end(self, key: Any, last: bool = True) -> None:
+        """Make ``key`` the most recent entry (``last=False``: the least recent, next to
+        be evicted); ``KeyError`` if absent.  Counts nothing.  As ``OrderedDict.move_to_end``,
+        an iterator running over the cache raises ``RuntimeError`` afterwards."""
+        self._cache._move_to_end(key, bool(last))
+
+    def copy(self) -> OrderedDict[Any, Any]:
+        """A snapshot as an ``OrderedDict``, least recent first (what mellea's
+        ``cache.cache.copy()`` gives)."""
+        return OrderedDict(self.items())
 
     def __repr__(self) -> str:
         return f"CacheView({dict(self.items())!r})"

@@ -906,20 +906,7 @@ cdef class LRUCache:
 
     def popitem(self):
         """Remove and return the least recent ``(key, value)``; ``KeyError`` when empty."""
-        cdef uint32_t ix
-        cdef PyObject *k
-        cdef PyObject *v
-        with cython.critical_section(self):
-            if self.size == 0:
-                raise KeyError("popitem(): cache is empty")
-            ix = self.entries[0].next
-            k = self.entries[ix].key
-            v = self.entries[ix].value
-            self._remove(self._slot_of(ix), ix)
-        pair = (<object>k, <object>v)
-        Py_DECREF(<object>k)
-        Py_DECREF(<object>v)
-        return pair
+        return self._pop_end(False)
 
     def setdefault(self, key, default=None):
         """The value for ``key`` (promoting it); if absent, store ``default`` and return it.
@@ -1204,6 +1191,60 @@ cdef class LRUCache:
         if instance_dict:
             self.__dict__.update(instance_dict)
 
+    # ------------------------------------------------------------------
+    # OrderedDict's end operations, for SimpleLRUCache.cache (_base.CacheView)
+
+    def _popitem(self, bint last):
+        """Remove and return the most recent ``(key, value)`` (``last``) or the least
+        recent one; no callback, nothing counted; ``KeyError`` when empty."""
+        return self._pop_end(last)
+
+    @cython.final
+    cdef tuple _pop_end(self, bint last):
+        cdef uint32_t ix
+        cdef PyObject *k
+        cdef PyObject *v
+        with cython.critical_section(self):
+            if self.size == 0:
+                raise KeyError("popitem(): cache is empty")
+            ix = self.entries[0].prev if last else self.entries[0].next
+            k = self.entries[ix].key
+            v = self.entries[ix].value
+            self._remove(self._slot_of(ix), ix)
+        pair = (<object>k, <object>v)
+        Py_DECREF(<object>k)
+        Py_DECREF(<object>v)
+        return pair
+
+    def _move_to_end(self, key, bint last):
+        """Make ``key`` the most recent entry (``last``) or the least recent one;
+        ``KeyError`` if absent, nothing counted.  Like ``OrderedDict.move_to_end``, a
+        move makes a running iterator raise (moving an entry behind the cursor to the
+        front would otherwise yield keys twice)."""
+        cdef Py_hash_t h = cylru_hash(key)
+        cdef size_t slot
+        cdef Py_ssize_t ix
+        cdef Entry *e
+        cdef uint32_t oldest
+        with cython.critical_section(self):
+            ix = self._find(key, h, &slot)
+            if ix >= 0:
+                if ix == (self.entries[0].prev if last else self.entries[0].next):
+                    return  # already there: like OrderedDict, iterators go on
+                self._unlink(<uint32_t>ix)
+                if last:
+                    self._link_newest(<uint32_t>ix)
+                else:
+                    e = self.entries
+                    oldest = e[0].next
+                    e[ix].prev = 0
+                    e[ix].next = oldest
+                    e[oldest].prev = <uint32_t>ix
+                    e[0].next = <uint32_t>ix
+                self.version += 1
+                return
+        raise KeyError(key)
+
     @classmethod
     def __class_getitem__(cls, item):
         return GenericAlias(cls, item)
@@ -1213,7 +1254,8 @@ cdef class SimpleLRUCache(LRUCache):
     """SimpleLRUCache(capacity, on_evict=None)
 
     Drop-in for mellea's ``SimpleLRUCache``: ``on_evict(value)`` gets the evicted
-    value only, and ``cache`` is a read-only view of the entries.
+    value only, and ``cache`` is a live view of the entries that behaves like
+    mellea's ``OrderedDict``.
     """
 
     def __cinit__(self, *args, **kwargs):
@@ -1224,7 +1266,9 @@ cdef class SimpleLRUCache(LRUCache):
 
     @property
     def cache(self):
-        """Read-only mapping view of the entries, least recent first (never promotes)."""
+        """The entries as mellea's ``OrderedDict``: a live view, least recent first; reads
+        never promote, ``pop``/``popitem``/``del``/``clear``/``move_to_end`` call no
+        ``on_evict``."""
         return CacheView(self)
 
 

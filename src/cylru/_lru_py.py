@@ -772,24 +772,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
 
     def popitem(self) -> tuple[_K, _V]:
         """Remove and return the least recent ``(key, value)``; ``KeyError`` when empty."""
-        taken = self._acquire()
-        try:
-            if self._busy:
-                raise _changed_during_comparison(self)
-            lru = self._root[_NEXT]
-            if lru is self._root:
-                raise KeyError("popitem(): cache is empty")
-            self._busy = True
-            try:
-                found = self._map.pop(lru[_KEY], None)
-                if found is not lru:
-                    self._forget(lru, found, None)
-            finally:
-                self._busy = False
-            self._unlink(lru)
-        finally:
-            self._release(taken)
-        return (lru[_KEY], lru[_VALUE])
+        return self._popitem(False)
 
     def clear(self) -> None:
         """Remove every entry (no callbacks; the stats are kept)."""
@@ -1198,12 +1181,66 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         if instance_dict:
             self.__dict__.update(instance_dict)
 
+    # ------------------------------------------------------------------
+    # OrderedDict's end operations, for SimpleLRUCache.cache (_base.CacheView)
+
+    def _popitem(self, last: bool) -> tuple[_K, _V]:
+        """Remove and return the most recent ``(key, value)`` (``last``) or the least
+        recent one; no callback, nothing counted; ``KeyError`` when empty."""
+        taken = self._acquire()
+        try:
+            if self._busy:
+                raise _changed_during_comparison(self)
+            node = self._root[_PREV if last else _NEXT]
+            if node is self._root:
+                raise KeyError("popitem(): cache is empty")
+            self._busy = True
+            try:
+                found = self._map.pop(node[_KEY], None)
+                if found is not node:
+                    self._forget(node, found, None)
+            finally:
+                self._busy = False
+            self._unlink(node)
+        finally:
+            self._release(taken)
+        return (node[_KEY], node[_VALUE])
+
+    def _move_to_end(self, key: _K, last: bool) -> None:
+        """Make ``key`` the most recent entry (``last``) or the least recent one;
+        ``KeyError`` if absent, nothing counted.  Like ``OrderedDict.move_to_end``, a
+        move makes a running iterator raise (moving an entry behind the cursor to the
+        front would otherwise yield keys twice)."""
+        node = self._map.get(key)  # user __hash__/__eq__ run here, as in peek
+        taken = self._acquire()
+        try:
+            if node is None or node[_NEXT] is None:
+                raise KeyError(key)
+            root = self._root
+            if node is root[_PREV if last else _NEXT]:
+                return  # already there: like OrderedDict, iterators go on
+            if last:
+                self._promote(node)
+            else:
+                prev = node[_PREV]  # unlink, then link as least recent
+                after = node[_NEXT]
+                prev[_NEXT] = after
+                after[_PREV] = prev
+                oldest = root[_NEXT]
+                node[_PREV] = root
+                node[_NEXT] = oldest
+                oldest[_PREV] = root[_NEXT] = node
+            self._version += 1
+        finally:
+            self._release(taken)
+
 
 class SimpleLRUCache(LRUCache[_K, _V]):
     """SimpleLRUCache(capacity, on_evict=None)
 
     Drop-in for mellea's ``SimpleLRUCache``: ``on_evict(value)`` gets the
-    evicted value only, and ``cache`` is a read-only view of the entries.
+    evicted value only, and ``cache`` is a live view of the entries that
+    behaves like mellea's ``OrderedDict``.
     Everything else is ``LRUCache``'s.
     """
 
@@ -1216,5 +1253,7 @@ class SimpleLRUCache(LRUCache[_K, _V]):
 
     @property
     def cache(self) -> CacheView:
-        """Read-only mapping view of the entries, least recent first (never promotes)."""
+        """The entries as mellea's ``OrderedDict``: a live view, least recent first; reads
+        never promote, ``pop``/``popitem``/``del``/``clear``/``move_to_end`` call no
+        ``on_evict``."""
         return CacheView(self)
