@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 
 def _flag(name: str) -> bool:
@@ -18,7 +18,8 @@ def _flag(name: str) -> bool:
 if TYPE_CHECKING:
     from ._lru_py import LRUCache, SimpleLRUCache
 
-    IMPLEMENTATION: str
+    # Type checkers read the pure twin's (typed) classes; either core has the same API.
+    IMPLEMENTATION: Literal["cython", "python"]
 elif _flag("CYLRU_NO_EXTENSIONS") or sys.implementation.name != "cpython":
     from ._lru_py import LRUCache, SimpleLRUCache
 
