@@ -13,8 +13,8 @@ Each sequence is one of two kinds:
 * ``lockstep``: benign keys (ints, strs, 1 / 1.0 / True, tuples, colliding keys with
   a plain ``__eq__``), benign but awkward callbacks (an ``on_evict`` that raises for
   some keys, a weigher that returns negative, non-int, huge or raising results for
-  some values).  Every operation runs on the compiled core, the pure twin and an
-  ``OrderedDict`` model; return values (by repr), exception types, contents in order
+  some values).  Every operation runs on the compiled core, the pure twin and the
+  reference model (tests/_model.py); return values (by repr), exception types, contents in order
   (keys by type), stats, weight and the ``on_evict`` logs must all agree.
 * ``hostile``: keys whose ``__hash__`` raises, whose ``__eq__`` raises, mutates the
   cache (put, delete, clear, capacity change, promotion) or clears it, all-colliding
@@ -34,9 +34,10 @@ import contextlib
 import gc
 import importlib
 import random
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
+
+from _model import Model
 
 IMPLEMENTATIONS = {"c": "cylru._lru_c", "py": "cylru._lru_py"}
 
@@ -55,179 +56,7 @@ class FuzzFailure(AssertionError):
 
 
 # ----------------------------------------------------------------------
-# Lockstep mode: an OrderedDict model of design.md
-
-
-class Model:
-    """The obvious LRU cache on OrderedDict (benign keys only)."""
-
-    def __init__(self, capacity: int, max_weight: int | None, weigher: Any, log: list[Any]):
-        self.od: OrderedDict[Any, list[Any]] = OrderedDict()  # key -> [stored_key, value, w]
-        self.capacity = capacity
-        self.max_weight = max_weight
-        self.weigher = weigher
-        self.log = log
-        self.on_evict: Any = None
-        self.hits = self.misses = self.evictions = 0
-
-    @property
-    def weight(self) -> int | None:
-        if self.max_weight is None:
-            return None
-        return sum(e[2] for e in self.od.values())
-
-    def _weigh(self, value: Any) -> int:
-        if self.max_weight is None:
-            return 0
-        if self.weigher is None:
-            w = 1
-        else:
-            result = self.weigher(value)
-            if not isinstance(result, int):
-                raise TypeError("weigher must return an int")
-            w = result
-            if w < 0:
-                raise ValueError("negative weight")
-        if w > self.max_weight:
-            raise ValueError("too heavy")
-        return w
-
-    def _evict_oldest(self, evicted: list[Any]) -> None:
-        _, (k, v, _w) = self.od.popitem(last=False)
-        self.evictions += 1
-        evicted.append((k, v))
-
-    def _shrink(self, evicted: list[Any], keep: Any = None) -> None:
-        while len(self.od) > max(self.capacity, 0):
-            self._evict_oldest(evicted)
-        if self.max_weight is not None:
-            while self.weight > self.max_weight and self.od:  # type: ignore[operator]
-                if next(iter(self.od)) == keep and len(self.od) == 1:
-                    break
-                self._evict_oldest(evicted)
-
-    def _notify(self, evicted: list[Any]) -> None:
-        if self.on_evict is None:
-            return
-        first = None
-        for k, v in evicted:
-            try:
-                self.on_evict(k, v)
-            except BaseException as exc:
-                if first is None:
-                    first = exc
-        if first is not None:
-            raise first
-
-    def store(self, key: Any, value: Any, replace: bool = True) -> Any:
-        if self.capacity <= 0:
-            return value
-        hash(key)
-        w = self._weigh(value)
-        evicted: list[Any] = []
-        result = value
-        if key in self.od:
-            entry = self.od[key]
-            if replace:
-                entry[1] = value
-                entry[2] = w
-            else:
-                result = entry[1]
-            self.od.move_to_end(key)
-        else:
-            if len(self.od) >= self.capacity:
-                self._evict_oldest(evicted)
-            self.od[key] = [key, value, w]
-        self._shrink(evicted, keep=key)
-        self._notify(evicted)
-        return result
-
-    def put(self, key: Any, value: Any) -> None:
-        self.store(key, value)
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        if key in self.od:
-            self.hits += 1
-            self.od.move_to_end(key)
-            return self.od[key][1]
-        self.misses += 1
-        return default
-
-    def getitem(self, key: Any) -> Any:
-        if key in self.od:
-            return self.get(key)
-        self.misses += 1
-        raise KeyError(key)
-
-    def peek(self, key: Any, default: Any = None) -> Any:
-        return self.od[key][1] if key in self.od else default
-
-    def contains(self, key: Any) -> bool:
-        return key in self.od
-
-    def pop(self, key: Any, *default: Any) -> Any:
-        if key in self.od:
-            return self.od.pop(key)[1]
-        if default:
-            return default[0]
-        raise KeyError(key)
-
-    def delitem(self, key: Any) -> None:
-        if key not in self.od:
-            raise KeyError(key)
-        del self.od[key]
-
-    def popitem(self) -> tuple[Any, Any]:
-        if not self.od:
-            raise KeyError("empty")
-        _, (k, v, _w) = self.od.popitem(last=False)
-        return (k, v)
-
-    def setdefault(self, key: Any, default: Any = None) -> Any:
-        if self.capacity <= 0:
-            return default
-        if key in self.od:
-            self.od.move_to_end(key)
-            return self.od[key][1]
-        return self.store(key, default, replace=False)
-
-    def update(self, pairs: list[tuple[Any, Any]]) -> None:
-        for k, v in pairs:
-            self.put(k, v)
-
-    def clear(self) -> None:
-        self.od.clear()
-
-    def set_capacity(self, n: int) -> None:
-        self.capacity = n
-        evicted: list[Any] = []
-        self._shrink(evicted)
-        self._notify(evicted)
-
-    def set_max_weight(self, n: int) -> None:
-        if self.max_weight is None:
-            raise ValueError("unweighted")
-        self.max_weight = n
-        evicted: list[Any] = []
-        self._shrink(evicted)
-        self._notify(evicted)
-
-    def items(self) -> list[tuple[Any, Any]]:
-        return [(e[0], e[1]) for e in self.od.values()]
-
-    def stats(self) -> tuple[Any, ...]:
-        return (
-            self.hits,
-            self.misses,
-            self.evictions,
-            len(self.od),
-            self.capacity,
-            self.weight,
-            self.max_weight,
-        )
-
-    def clear_stats(self) -> None:
-        self.hits = self.misses = self.evictions = 0
+# Lockstep mode: each implementation against the reference model (tests/_model.py)
 
 
 class BenignCollider:
@@ -291,14 +120,9 @@ def _weigh_value(v: Any) -> Any:
 
 
 def _snapshot(c: Any) -> tuple[Any, ...]:
+    """What a cache (or the model) must agree on after each operation."""
     items = [(type(k).__name__, repr(k), repr(v)) for k, v in c.items()]
-    s = c.stats()
-    return (items, tuple(s), c.weight)
-
-
-def _model_snapshot(m: Model) -> tuple[Any, ...]:
-    items = [(type(k).__name__, repr(k), repr(v)) for k, v in m.items()]
-    return (items, m.stats(), m.weight)
+    return (items, tuple(c.stats()), c.weight)
 
 
 def _outcome(fn: Callable[[], Any]) -> tuple[str, str]:
@@ -331,8 +155,7 @@ def run_lockstep(rng: random.Random, n_ops: int, impls: dict[str, Any]) -> int:
         if weighted:
             kw = {"max_weight": max_weight, "weigher": weigher}
         caches[name] = mod.LRUCache(capacity, make_on_evict(logs[name]), **kw)
-    model = Model(capacity, max_weight, weigher, logs["model"])
-    model.on_evict = make_on_evict(logs["model"])
+    model = Model(capacity, make_on_evict(logs["model"]), max_weight=max_weight, weigher=weigher)
     targets: dict[str, Any] = {**caches, "model": model}
     counter = 0
 
@@ -372,7 +195,6 @@ def run_lockstep(rng: random.Random, n_ops: int, impls: dict[str, Any]) -> int:
 
         def call(
             t: Any,
-            is_model: bool,
             op: str = op,
             key: Any = key,
             value: int = value,
@@ -380,24 +202,25 @@ def run_lockstep(rng: random.Random, n_ops: int, impls: dict[str, Any]) -> int:
             new_mw: int = new_mw,
             pairs: list[tuple[Any, int]] = pairs,
         ) -> Any:
-            if op in ("put", "setitem"):
-                if is_model:
-                    return t.put(key, value)
-                return t.put(key, value) if op == "put" else t.__setitem__(key, value)
+            # The model has the caches' API, so every target runs the same code.
+            if op == "put":
+                return t.put(key, value)
+            if op == "setitem":
+                return t.__setitem__(key, value)
             if op == "get":
                 return t.get(key, "<d>")
             if op == "getitem":
-                return t.getitem(key) if is_model else t[key]
+                return t[key]
             if op == "peek":
                 return t.peek(key, "<d>")
             if op == "contains":
-                return t.contains(key) if is_model else key in t
+                return key in t
             if op == "pop":
                 return t.pop(key)
             if op == "pop_default":
                 return t.pop(key, "<d>")
             if op == "delitem":
-                return t.delitem(key) if is_model else t.__delitem__(key)
+                return t.__delitem__(key)
             if op == "popitem":
                 return t.popitem()
             if op == "setdefault":
@@ -407,39 +230,30 @@ def run_lockstep(rng: random.Random, n_ops: int, impls: dict[str, Any]) -> int:
             if op == "clear":
                 return t.clear()
             if op == "capacity":
-                if is_model:
-                    return t.set_capacity(new_cap)
                 t.capacity = new_cap
                 return None
             if op == "max_weight":
-                if is_model:
-                    return t.set_max_weight(new_mw)
                 t.max_weight = new_mw
                 return None
             if op == "stats":
-                return t.stats() if is_model else tuple(t.stats())
+                return tuple(t.stats())
             if op == "clear_stats":
                 return t.clear_stats()
             if op == "copy":
-                if is_model:
-                    return t.items()
                 dup = t.copy()
                 assert type(dup) is type(t)
                 assert list(dup.items()) == list(t.items())
                 return list(dup.items())
             raise AssertionError(op)
 
-        outcomes = {
-            name: _outcome(lambda t=t, name=name: call(t, name == "model"))
-            for name, t in targets.items()
-        }
+        outcomes = {name: _outcome(lambda t=t: call(t)) for name, t in targets.items()}
         reference = outcomes["model"]
         for name, got in outcomes.items():
             if got != reference:
                 raise FuzzFailure(
                     f"step {step} {op}({key!r}): {name} gave {got}, model {reference}"
                 )
-        expected = _model_snapshot(model)
+        expected = _snapshot(model)
         for name, c in caches.items():
             snap = _snapshot(c)
             if snap != expected:

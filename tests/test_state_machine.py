@@ -1,4 +1,4 @@
-"""Both implementations and an OrderedDict model, driven in lockstep by Hypothesis.
+"""Both implementations and the reference model (tests/_model.py), in lockstep by Hypothesis.
 
 Every step runs the same operation on the model, the compiled core and the pure
 twin, then compares return values (by repr, so ``1`` and ``1.0`` differ),
@@ -9,11 +9,11 @@ original key object), stats, weight and the on_evict call logs.
 from __future__ import annotations
 
 import importlib
-from collections import OrderedDict
 from typing import Any
 
 import hypothesis.strategies as st
 import pytest
+from _model import Model
 from _support import Collider
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import (
@@ -41,182 +41,6 @@ class Boom(Exception):
 
 def raises_for(n: int) -> bool:
     return n % 3 == 0
-
-
-class Model:
-    """An LRU cache written the obvious way on OrderedDict: docs/contract.md, executable."""
-
-    def __init__(
-        self,
-        capacity: int,
-        on_evict: Any,
-        max_weight: int | None,
-        weigher: Any,
-        simple: bool,
-    ) -> None:
-        self.od: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
-        self._capacity = capacity
-        self.on_evict = on_evict
-        self._max_weight = max_weight
-        self.weigher = weigher
-        self.simple = simple
-        self.hits = self.misses = self.evictions = 0
-
-    # -- helpers
-    @property
-    def weight(self) -> int | None:
-        if self._max_weight is None:
-            return None
-        return sum(w for _, w in self.od.values())
-
-    def _evict_lru(self, evicted: list[tuple[Any, Any]]) -> None:
-        key, (value, _) = self.od.popitem(last=False)
-        evicted.append((key, value))
-
-    def _fire(self, evicted: list[tuple[Any, Any]]) -> None:
-        self.evictions += len(evicted)
-        first: BaseException | None = None
-        for key, value in evicted:
-            if self.on_evict is None:
-                continue
-            try:
-                if self.simple:
-                    self.on_evict(value)
-                else:
-                    self.on_evict(key, value)
-            except Exception as exc:
-                if first is None:
-                    first = exc
-        if first is not None:
-            raise first
-
-    def _shrink(self) -> None:
-        evicted: list[tuple[Any, Any]] = []
-        while len(self.od) > max(self._capacity, 0):
-            self._evict_lru(evicted)
-        if self._max_weight is not None:
-            while self.weight > self._max_weight:  # type: ignore[operator]
-                self._evict_lru(evicted)
-        self._fire(evicted)
-
-    # -- API
-    def put(self, key: Any, value: Any) -> None:
-        if self._capacity <= 0:
-            return
-        weight = 0
-        if self._max_weight is not None:
-            weight = self.weigher(value) if self.weigher is not None else 1
-            if weight > self._max_weight:
-                raise ValueError("too heavy")
-        evicted: list[tuple[Any, Any]] = []
-        if key in self.od:
-            self.od[key] = (value, weight)
-            self.od.move_to_end(key)
-        else:
-            if len(self.od) >= self._capacity:
-                self._evict_lru(evicted)
-            self.od[key] = (value, weight)
-        if self._max_weight is not None:
-            while self.weight > self._max_weight:  # type: ignore[operator]
-                self._evict_lru(evicted)
-        self._fire(evicted)
-
-    __setitem__ = put
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        if key in self.od:
-            self.hits += 1
-            self.od.move_to_end(key)
-            return self.od[key][0]
-        self.misses += 1
-        return default
-
-    def __getitem__(self, key: Any) -> Any:
-        value = self.get(key, MISSING_DEFAULT)
-        if value == MISSING_DEFAULT:
-            raise KeyError(key)
-        return value
-
-    def peek(self, key: Any, default: Any = None) -> Any:
-        return self.od[key][0] if key in self.od else default
-
-    def __contains__(self, key: Any) -> bool:
-        return key in self.od
-
-    def __len__(self) -> int:
-        return len(self.od)
-
-    def pop(self, key: Any, *default: Any) -> Any:
-        if key in self.od:
-            return self.od.pop(key)[0]
-        if default:
-            return default[0]
-        raise KeyError(key)
-
-    def __delitem__(self, key: Any) -> None:
-        del self.od[key]
-
-    def popitem(self) -> tuple[Any, Any]:
-        if not self.od:
-            raise KeyError("popitem(): cache is empty")
-        key, (value, _) = self.od.popitem(last=False)
-        return key, value
-
-    def setdefault(self, key: Any, default: Any = None) -> Any:
-        if key in self.od:
-            self.od.move_to_end(key)
-            return self.od[key][0]
-        self.put(key, default)
-        return default
-
-    def update(self, pairs: list[tuple[Any, Any]]) -> None:
-        for key, value in pairs:
-            self.put(key, value)
-
-    def clear(self) -> None:
-        self.od.clear()
-
-    def clear_stats(self) -> None:
-        self.hits = self.misses = self.evictions = 0
-
-    def items(self) -> list[tuple[Any, Any]]:
-        return [(k, v) for k, (v, _) in self.od.items()]
-
-    def stats(self) -> CacheStats:
-        return CacheStats(
-            self.hits,
-            self.misses,
-            self.evictions,
-            len(self.od),
-            self._capacity,
-            self.weight,
-            self._max_weight,
-        )
-
-    @property
-    def capacity(self) -> int:
-        return self._capacity
-
-    @capacity.setter
-    def capacity(self, value: int) -> None:
-        self._capacity = value
-        self._shrink()
-
-    @property
-    def max_weight(self) -> int | None:
-        return self._max_weight
-
-    @max_weight.setter
-    def max_weight(self, value: int) -> None:
-        if self._max_weight is None:
-            raise ValueError("unweighted")
-        self._max_weight = value
-        self._shrink()
-
-    def copy(self) -> Model:
-        new = Model(self._capacity, self.on_evict, self._max_weight, self.weigher, self.simple)
-        new.od = OrderedDict(self.od)
-        return new
 
 
 def tuple_weigher(value: Any) -> int:
@@ -279,7 +103,7 @@ def make_machine(modules: list[Any]) -> type[RuleBasedStateMachine]:
                 cb = make_callback(log, simple, raising)
                 self.logs.append(log)
                 if i == 0:
-                    target = Model(capacity, cb, mw, weigher, simple)
+                    target = Model(capacity, cb, max_weight=mw, weigher=weigher, simple=simple)
                 elif simple:
                     target = modules[i - 1].SimpleLRUCache(capacity, cb)
                 elif self.weighted:
@@ -431,7 +255,7 @@ def test_model_agrees_with_itself_on_a_known_trace() -> None:
     # Guards the model: a hand-checked trace (if the model were wrong, the
     # lockstep test would compare the implementations to the wrong thing).
     log: list[Any] = []
-    m = Model(2, lambda k, v: log.append(k), None, None, False)
+    m = Model(2, lambda k, v: log.append(k))
     m.put(1, "a")
     m.put(2, "b")
     m.get(1)
