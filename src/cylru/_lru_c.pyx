@@ -933,10 +933,17 @@ cdef class LRUCache:
         return value
 
     def update(self, other=(), /, **kwargs):
-        """Put every item of ``other`` (a mapping or pairs), then of ``kwargs``."""
-        if isinstance(other, Mapping):
-            # items(), not keys() + [], so another cache is read without promoting.
-            for key, value in other.items():
+        """Store every item of ``other``, then of ``kwargs``, as ``put`` would.
+
+        ``other`` is read as dict.update reads it (docs/contract.md section 3): a
+        cylru cache of either implementation as a snapshot of its items, least
+        recent first, promoting and counting nothing in it; else anything with
+        ``keys()`` as ``other[key]`` for each key; else (key, value) pairs.  Stops
+        at the first exception.  Never calls a subclass's ``put``/``__setitem__``.
+        """
+        cached = _cylru_items(other)
+        if cached is not None:
+            for key, value in <list>cached:
                 self._store(key, value, True, NULL)
         elif hasattr(other, "keys"):
             for key in other.keys():
@@ -1110,21 +1117,16 @@ cdef class LRUCache:
         return text + ")"
 
     def __eq__(self, other):
-        if not isinstance(other, Mapping):
-            return NotImplemented
-        if len(other) != self.size:
-            return False
-        for key, value in self._iter_items():
-            if isinstance(other, LRUCache):
-                theirs = (<LRUCache>other).peek(key, _MISSING)
-            else:
-                try:
-                    theirs = other[key]
-                except KeyError:
-                    return False
-            if theirs is _MISSING or not (theirs is value or theirs == value):
-                return False
-        return True
+        # docs/contract.md section 3 "Equality": both sides are read as snapshots
+        # (another cylru cache of either implementation without promoting or
+        # counting), then compared as dicts, outside every critical section, so a
+        # key or value __eq__ may do anything to either cache.
+        theirs = _cylru_items(other)
+        if theirs is None:
+            if not isinstance(other, Mapping):
+                return NotImplemented
+            theirs = other.items()
+        return dict(self._items_snapshot()) == dict(theirs)
 
     def __ne__(self, other):
         result = self.__eq__(other)
@@ -1163,6 +1165,40 @@ cdef class LRUCache:
 
     def __reduce__(self):
         return (type(self), (self._capacity,), self._state())
+
+    @cython.final
+    cdef list _items_snapshot(self):
+        """The (key, value) pairs, least recent first, read in one critical section.
+
+        The references are taken into a C array first: building tuples inside the
+        section could start a garbage collection whose ``__del__`` changes the table
+        under the walk.
+        """
+        cdef PyObject **refs
+        cdef Py_ssize_t n, i
+        cdef uint32_t ix
+        cdef list items = []
+        with cython.critical_section(self):
+            n = self.size
+            refs = <PyObject **>PyMem_Malloc((2 * n + 1) * sizeof(PyObject *))
+            if refs == NULL:
+                raise MemoryError()
+            ix = self.entries[0].next
+            for i in range(n):
+                refs[2 * i] = self.entries[ix].key
+                refs[2 * i + 1] = self.entries[ix].value
+                Py_INCREF(<object>refs[2 * i])
+                Py_INCREF(<object>refs[2 * i + 1])
+                ix = self.entries[ix].next
+        try:
+            for i in range(n):
+                items.append((<object>refs[2 * i], <object>refs[2 * i + 1]))
+        finally:
+            for i in range(n):
+                Py_DECREF(<object>refs[2 * i])
+                Py_DECREF(<object>refs[2 * i + 1])
+            PyMem_Free(refs)
+        return items
 
     @cython.final
     cdef tuple _state(self):
@@ -1248,6 +1284,22 @@ cdef class LRUCache:
     @classmethod
     def __class_getitem__(cls, item):
         return GenericAlias(cls, item)
+
+
+cdef object _cylru_items(object obj):
+    """A snapshot of ``obj``'s items if it is a cylru cache of either implementation,
+    else None.
+
+    Least recent first, nothing promoted or counted, no subclass override called.
+    A twin cache can exist only once its module is imported, so the twin is looked
+    up in ``sys.modules`` rather than imported here.
+    """
+    if isinstance(obj, LRUCache):
+        return (<LRUCache>obj)._items_snapshot()
+    twin = sys.modules.get("cylru._lru_py")
+    if twin is not None and isinstance(obj, twin.LRUCache):
+        return list(twin.LRUCache.items(obj))
+    return None
 
 
 cdef class SimpleLRUCache(LRUCache):
