@@ -304,6 +304,13 @@ class Model:
         self._max_weight = _as_max_weight(value)
         self._fit_bounds()
 
+    @property
+    def cache(self) -> ModelView:
+        """``SimpleLRUCache.cache``; an ``LRUCache`` has no such attribute."""
+        if not self.simple:
+            raise AttributeError("cache")
+        return ModelView(self)
+
     def stats(self) -> CacheStats:
         return CacheStats(
             self.hits,
@@ -317,3 +324,76 @@ class Model:
 
     def clear_stats(self) -> None:
         self.hits = self.misses = self.evictions = 0
+
+
+class ModelView:
+    """``SimpleLRUCache.cache`` on the model: mellea's ``OrderedDict`` operations.
+
+    docs/contract.md section 2: reading never promotes or counts; ``pop``,
+    ``popitem(last=True)``, ``del``, ``clear`` and ``move_to_end`` act without
+    ``on_evict``; ``view[k] = v`` stores like ``put``.
+    """
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.od = model.od
+
+    def __getitem__(self, key: Any) -> Any:
+        if key in self.od:
+            return self.od[key][0]
+        raise KeyError(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self.model.peek(key, default)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.model.put(key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        del self.od[key]
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self.od
+
+    def __len__(self) -> int:
+        return len(self.od)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.model.keys())
+
+    def __reversed__(self) -> Iterator[Any]:
+        return reversed(self.model)
+
+    def keys(self) -> list[Any]:
+        return self.model.keys()
+
+    def values(self) -> list[Any]:
+        return self.model.values()
+
+    def items(self) -> list[tuple[Any, Any]]:
+        return self.model.items()
+
+    def pop(self, key: Any, default: Any = _MISSING) -> Any:
+        return self.model.pop(key, default)
+
+    def popitem(self, last: bool = True) -> tuple[Any, Any]:
+        if not self.od:
+            raise KeyError("popitem(): cache is empty")
+        key, (value, _) = self.od.popitem(last=bool(last))
+        return key, value
+
+    def clear(self) -> None:
+        self.od.clear()
+
+    def move_to_end(self, key: Any, last: bool = True) -> None:
+        self.od.move_to_end(key, last=bool(last))
+
+    def copy(self) -> OrderedDict[Any, Any]:
+        return OrderedDict(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (ModelView, Mapping)):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
