@@ -14,6 +14,8 @@ import pytest
 # id -> module.  The compiled core is imported directly: a missing build is a
 # test failure, never a skip, so a broken build cannot pass CI as "py only".
 IMPLEMENTATIONS = {"c": "cylru._lru_c", "py": "cylru._lru_py"}
+# The memoizing decorators, same rule (tests/test_memo*.py).
+MEMO_IMPLEMENTATIONS = {"py": "cylru._memo_py"}
 
 
 @pytest.fixture(params=list(IMPLEMENTATIONS), ids=list(IMPLEMENTATIONS))
@@ -21,12 +23,19 @@ def impl(request: pytest.FixtureRequest) -> ModuleType:
     return importlib.import_module(IMPLEMENTATIONS[request.param])
 
 
+@pytest.fixture(params=list(MEMO_IMPLEMENTATIONS), ids=list(MEMO_IMPLEMENTATIONS))
+def memo(request: pytest.FixtureRequest) -> ModuleType:
+    """The module with ``lru_cache``, ``cached`` and ``alru_cache`` under test."""
+    return importlib.import_module(MEMO_IMPLEMENTATIONS[request.param])
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Every `c` case needs the compiled core; a pure install deselects them with
     # `-m "not needs_core"` (CI's pure legs, the pure wheel's tests).
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and callspec.params.get("impl") == "c":
+        params = callspec.params if callspec is not None else {}
+        if "c" in (params.get("impl"), params.get("memo")):
             item.add_marker(pytest.mark.needs_core)
     # The churn scripts (marker `leaks`, minutes of work) run only when asked for:
     # `pytest -m leaks` (as .ci/run does) or CYLRU_CHURN=1.  Otherwise they are
