@@ -815,7 +815,6 @@ FEATURES = frozenset(
 )
 PENDING: dict[str, str] = {
     "reversed": "__reversed__: core and twin helpers (issue 10 item 1)",
-    "reinit": "__init__ again keeps hits/misses/evictions in the core: core helper",
     "routing": "twin: update() calls an overridden put, current_size() an overridden "
     "__len__, copy.copy an overridden copy(): twin helper",
     "pop_default_kw": "twin: pop(key, default=...) raises TypeError: twin helper",

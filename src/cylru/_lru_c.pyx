@@ -32,18 +32,28 @@ section 3).
 
 Re-entrancy and threads
 -----------------------
-User code runs in four places: a key's ``__hash__``, a key's ``__eq__``, the
-``weigher`` and ``on_evict`` (plus any ``__del__`` triggered by dropping a
-reference).  The rules that keep the structure safe:
+User code runs in five places: a key's ``__hash__``, a key's ``__eq__``, the
+``weigher``, an ``__index__`` given as a bound, and ``on_evict`` (plus any
+``__del__`` triggered by dropping a reference).  The rules that keep the
+structure safe:
 
-* ``__hash__`` and the weigher run before the structure is touched.
+* ``__hash__``, the weigher and ``__index__`` run before the structure is touched.
 * ``__eq__`` runs only inside ``_find``; it holds a strong reference to the key
   it compares and checks ``version`` (bumped by every structural change)
   afterwards, restarting the probe if the table changed, as dict does.
-* After ``_find`` returns, no user code runs until the change is complete.
-  References that the change drops are kept in locals and released only after
-  the structure is consistent again; ``on_evict`` runs last, outside the
-  critical section.
+* While the first four run, the operation has an ``OpFrame`` (thread ident and
+  a flag) on the cache's ``frames`` list.  A structural change flags the frames
+  of its own thread only, so a lookup tells a change made from inside its own
+  comparison (re-entrant: it may give up with RuntimeError) from one made by
+  another thread (it restarts, however often); and ``__init__`` refuses to run
+  while its thread has a frame on the list (docs/contract.md section 4).
+* After ``_find`` returns, no user code runs until the change is complete, and
+  nothing fails: memory for the references an eviction takes out is reserved
+  first, so MemoryError means nothing changed.  References that the change
+  drops are released only after the structure is consistent again;
+  ``on_evict`` runs last, outside the critical section.
+* The collector's clear (``_clear_for_gc``) removes entries one at a time and
+  never calls a Python-level method, so no subclass override can keep a cycle.
 
 On free-threaded CPython each public method takes the object's critical section
 (``cython.critical_section``), so methods are atomic with respect to each other;
@@ -89,6 +99,35 @@ cdef extern from "Python.h":
     # Reference counting on borrowed C pointers, without Cython's temporaries.
     void _incref "Py_INCREF"(PyObject *)
     void _decref "Py_DECREF"(PyObject *)
+    unsigned long PyThread_get_thread_ident() nogil
+    PyTypeObject PyFloat_Type
+
+
+ctypedef struct OpFrame:
+    # One operation of this cache that is running user code (a key's __hash__ or
+    # __eq__, the weigher, an __index__), on a thread's C stack.  The cache keeps
+    # them on a list (``frames``) so that a structural change can tell the
+    # operations of its own thread that it happened inside them, and ``__init__``
+    # can refuse to run inside one (docs/contract.md section 4).
+    OpFrame *outer
+    unsigned long thread
+    int changed         # the same thread changed the structure while this frame ran
+
+
+ctypedef struct Evicted:
+    PyObject *key
+    PyObject *value
+
+
+DEF EVICT_INLINE = 4
+
+ctypedef struct EvictBuf:
+    # The pairs one operation evicted, owned references, for on_evict after the
+    # critical section.  Reserved before the structure changes, so running out of
+    # memory never leaves a half-done eviction.
+    Evicted *pairs
+    Py_ssize_t n
+    Evicted inline_pairs[EVICT_INLINE]
 
 
 ctypedef struct Detached:
@@ -154,6 +193,9 @@ DEF SPARSER_LIMIT = 1 << 12   # tables below this many entries are an eighth ful
 DEF SPARSE_LIMIT = 1 << 16    # and below this many, a quarter
 
 cdef object _MISSING = object()
+cdef str _UNWEIGHTED_MAX_WEIGHT = (
+    "max_weight can only be changed on a cache created with max_weight"
+)
 
 cdef PyTypeObject *_safe_eq_types[3]
 _safe_eq_types[0] = &PyUnicode_Type
@@ -178,6 +220,13 @@ cdef inline bint _eq_runs_no_user_code(PyObject *a, PyObject *b) noexcept:
     if t != Py_TYPE(b):
         return False
     return t == _safe_eq_types[0] or t == _safe_eq_types[1] or t == _safe_eq_types[2]
+
+
+cdef inline bint _hash_runs_no_user_code(object key) noexcept:
+    """True when ``hash(key)`` cannot call Python code (exact str/int/bytes/float)."""
+    cdef PyTypeObject *t = Py_TYPE(<PyObject *>key)
+    return (t == &PyUnicode_Type or t == &PyLong_Type or t == &PyBytes_Type
+            or t == &PyFloat_Type)
 
 
 cdef Py_ssize_t _as_size(object value, str name) except? -1:
@@ -217,10 +266,10 @@ cdef object _as_callback(object value, str name):
 #   (__eq__, which restarts the probe if ``version`` moved) and then a pure-C
 #   promote or _remove.  References dropped by pop/popitem are released after.
 # * _store (put, __setitem__, setdefault, update): hash and weigher run first,
-#   outside; inside, _find then pure C.  The one allocation inside (the list of
-#   extra weighted evictions) happens only between complete evictions, so a
-#   GC-triggered __del__ that re-enters sees a consistent table.  The replaced
-#   value and evicted pairs are released and on_evict called after the section.
+#   outside; inside, _find, then the one allocation (growing the table, or room
+#   for the references of extra weighted evictions) before anything changes,
+#   then pure C.  The replaced value and evicted pairs are released and on_evict
+#   called after the section.
 # * clear / _set_bounds (capacity, max_weight): swap or evict inside, release
 #   references and call on_evict after.
 # * stats / clear_stats / copy: read or copy fields under the section.
@@ -229,8 +278,10 @@ cdef object _as_callback(object value, str name):
 # * _Iterator: each step takes the cache's section, checks ``version`` and reads
 #   one entry, so a concurrent change makes it raise RuntimeError, never read
 #   freed memory.
+# * frames (OpFrame): pushed, popped and walked only under the section.
 # * __init__ runs its reset under the section; re-initialising a cache that other
-#   threads use is allowed but clears it.
+#   threads use is allowed but clears it (only its own thread's operations in
+#   progress make it refuse).
 cdef class LRUCache:
     """LRUCache(capacity, on_evict=None, *, max_weight=None, weigher=None)
 
@@ -254,6 +305,9 @@ cdef class LRUCache:
     cdef uint32_t tag_mask          # the slot bits that hold hash bits
     cdef uint32_t home_bits         # log2(len(slots)) = 32 - slot_shift
     cdef uint64_t version           # bumped by every insert, removal and rebuild
+    cdef uint64_t moves             # bumped by every promotion that moves an entry
+    cdef uint32_t last_moved        # the entry the last such promotion moved
+    cdef OpFrame *frames            # operations running user code, innermost first
     cdef Py_ssize_t _capacity
     cdef Py_ssize_t _max_weight     # -1: unweighted
     cdef size_t _weight             # unsigned: max_weight + one new weight cannot overflow
@@ -271,17 +325,36 @@ cdef class LRUCache:
             raise MemoryError()
 
     def __init__(self, capacity, on_evict=None, *, max_weight=None, weigher=None):
-        cdef Py_ssize_t cap = _as_size(capacity, "capacity")
-        _as_callback(on_evict, "on_evict")
-        cdef Py_ssize_t mw = _as_max_weight(max_weight)
-        _as_callback(weigher, "weigher")
-        if weigher is not None and mw < 0:
-            raise ValueError("weigher requires max_weight")
+        cdef Py_ssize_t cap, mw
+        cdef OpFrame frame
+        # From inside one of this cache's own operations (a key's __hash__/__eq__,
+        # the weigher, an __index__) re-initialising would pull the table out from
+        # under that operation: refused, nothing changed (docs/contract.md section 4).
+        # Another thread's operation is not ours: re-initialising simply clears it.
+        cdef bint inside
+        with cython.critical_section(self):
+            inside = self._in_own_operation()
+            if not inside:
+                self._push_frame(&frame)    # an argument's __index__ may try it too
+        if inside:
+            raise RuntimeError(
+                f"{type(self).__name__}.__init__ called during an operation on the same cache"
+            )
+        try:
+            cap = _as_size(capacity, "capacity")
+            _as_callback(on_evict, "on_evict")
+            mw = _as_max_weight(max_weight)
+            _as_callback(weigher, "weigher")
+            if weigher is not None and mw < 0:
+                raise ValueError("weigher requires max_weight")
+        finally:
+            with cython.critical_section(self):
+                self._pop_frame(&frame)
         cdef Detached old
         old.entries = old.slots = old.weights = NULL
         old.used = 0
-        # Re-initialising empties the cache; the new settings are in place before
-        # the old entries are released (their __del__ may use the cache).
+        # Re-initialising empties the cache and its stats; the new settings are in
+        # place before the old entries are released (their __del__ may use the cache).
         with cython.critical_section(self):
             if self.size or (self.weights != NULL) != (mw >= 0):
                 self._detach_table(mw >= 0, &old)
@@ -289,6 +362,7 @@ cdef class LRUCache:
             self._on_evict = on_evict
             self._max_weight = mw
             self._weigher = weigher
+            self.hits = self.misses = self.evictions = 0
         self._release_detached(&old)
 
     def __dealloc__(self):
@@ -430,6 +504,8 @@ cdef class LRUCache:
         if self.entries[0].prev != ix:
             self._unlink(ix)
             self._link_newest(ix)
+            self.moves += 1         # iterators read these (see _Iterator)
+            self.last_moved = ix
 
     @cython.final
     cdef size_t _remove(self, size_t slot, uint32_t ix) noexcept nogil:
@@ -446,7 +522,7 @@ cdef class LRUCache:
         self.entries[ix].next = self.free_head
         self.free_head = ix
         self.size -= 1
-        self.version += 1
+        self._changed()
         return hole
 
     @cython.final
@@ -490,7 +566,8 @@ cdef class LRUCache:
         self.used = k
         self.size = n
         self._weight = weight
-        self.version = version + 1
+        self.version = version
+        self._changed()
         PyMem_Free(old)
         PyMem_Free(old_slots)
         PyMem_Free(old_weights)
@@ -517,6 +594,92 @@ cdef class LRUCache:
             Py_XDECREF(entries[i].key)
             Py_XDECREF(entries[i].value)
         PyMem_Free(entries)
+
+    # ------------------------------------------------------------------
+    # Operations in progress.  Every frame is pushed, popped and read under the
+    # critical section (on the GIL build: with no Python code in between).  While
+    # its thread runs user code the section may be suspended, so other threads'
+    # frames come and go around it; hence the search in _pop_frame.
+
+    @cython.final
+    cdef inline void _push_frame(self, OpFrame *frame) noexcept:
+        frame.thread = PyThread_get_thread_ident()
+        frame.changed = 0
+        frame.outer = self.frames
+        self.frames = frame
+
+    @cython.final
+    cdef void _pop_frame(self, OpFrame *frame) noexcept:
+        cdef OpFrame **link = &self.frames
+        while link[0] != NULL:
+            if link[0] == frame:
+                link[0] = frame.outer
+                return
+            link = &link[0].outer
+
+    @cython.final
+    cdef bint _in_own_operation(self) noexcept:
+        """True when this thread is inside an operation of this cache that runs user code."""
+        cdef OpFrame *frame = self.frames
+        cdef unsigned long me
+        if frame == NULL:
+            return False
+        me = PyThread_get_thread_ident()
+        while frame != NULL:
+            if frame.thread == me:
+                return True
+            frame = frame.outer
+        return False
+
+    @cython.final
+    cdef inline void _changed(self) noexcept nogil:
+        """Record a structural change: iterators and lookups in progress see ``version``."""
+        self.version += 1
+        if self.frames != NULL:
+            self._flag_own_frames()
+
+    @cython.final
+    cdef void _flag_own_frames(self) noexcept nogil:
+        # Only this thread's frames: a change made from inside a comparison is
+        # re-entrant, one made by another thread is not (the lookup just restarts).
+        cdef unsigned long me = PyThread_get_thread_ident()
+        cdef OpFrame *frame = self.frames
+        while frame != NULL:
+            if frame.thread == me:
+                frame.changed = 1
+            frame = frame.outer
+
+    @cython.final
+    cdef inline Py_hash_t _key_hash(self, object key) except? -1:
+        """``hash(key)``; a key whose hash may run Python code is hashed inside a frame."""
+        if _hash_runs_no_user_code(key):
+            return cylru_hash(key)
+        return self._hash_in_frame(key)
+
+    @cython.final
+    cdef Py_hash_t _hash_in_frame(self, object key) except? -1:
+        cdef OpFrame frame
+        with cython.critical_section(self):
+            self._push_frame(&frame)
+        try:
+            return cylru_hash(key)
+        finally:
+            with cython.critical_section(self):
+                self._pop_frame(&frame)
+
+    @cython.final
+    cdef Py_ssize_t _bound_in_frame(self, object value, str name) except? -1:
+        """``_as_size(value, name)``; an object's ``__index__`` runs inside a frame."""
+        if type(value) is int:
+            return _as_size(value, name)
+        cdef OpFrame frame
+        with cython.critical_section(self):
+            self._push_frame(&frame)
+        try:
+            return _as_size(value, name)
+        finally:
+            with cython.critical_section(self):
+                self._pop_frame(&frame)
 
     # ------------------------------------------------------------------
     # Lookup: the only place a key's __eq__ runs.
@@ -552,17 +715,31 @@ cdef class LRUCache:
         """``_find`` for keys that need ``==``: the only place a key's ``__eq__`` runs.
 
         A user ``__eq__`` may change the table; then the probe starts again, like
-        dict's lookup, and gives up with RuntimeError if the table never settles.
+        dict's lookup.  A change made by another thread (the section is suspended
+        while ``__eq__`` blocks) restarts it however often it happens: that thread
+        makes progress.  Only a change made from inside the comparison itself, by
+        this thread, counts towards the RuntimeError (docs/contract.md section 4).
         """
+        cdef OpFrame frame
+        frame.changed = -1                      # not pushed (yet)
+        try:
+            return self._probe_comparing(key, h, slot_out, &frame)
+        finally:
+            if frame.changed >= 0:
+                self._pop_frame(&frame)
+
+    @cython.final
+    cdef Py_ssize_t _probe_comparing(self, object key, Py_hash_t h, size_t *slot_out,
+                                     OpFrame *frame) except -2:
         cdef PyObject *k = <PyObject *>key
         cdef PyObject *stored
         cdef size_t i
         cdef uint32_t s, ix
         cdef uint32_t mixed = _mix(h)
-        cdef uint32_t tagbits = self._hash_field(mixed)
+        cdef uint32_t tagbits
         cdef uint64_t version
         cdef int equal
-        cdef int restarts = 0
+        cdef int own_restarts = 0
         while True:
             i = self._home(mixed)
             tagbits = self._hash_field(mixed)   # a rebuild may have changed the table's shape
@@ -581,6 +758,8 @@ cdef class LRUCache:
                         if _eq_runs_no_user_code(stored, k):
                             equal = PyObject_RichCompareBool(stored, k, Py_EQ)
                         else:
+                            if frame.changed < 0:
+                                self._push_frame(frame)   # pushed once, on the first user __eq__
                             version = self.version
                             Py_INCREF(<object>stored)
                             try:
@@ -593,9 +772,11 @@ cdef class LRUCache:
                             slot_out[0] = i
                             return ix
                 i = (i + 1) & self.slot_mask
-            restarts += 1
-            if restarts > MAX_EQ_RESTARTS:
-                raise RuntimeError(f"{type(self).__name__} changed during a key comparison")
+            if frame.changed > 0:
+                frame.changed = 0
+                own_restarts += 1
+                if own_restarts > MAX_EQ_RESTARTS:
+                    raise RuntimeError(f"{type(self).__name__} changed during a key comparison")
 
     # ------------------------------------------------------------------
     # Changes that may evict.  Evicted references come back to the caller,
@@ -603,12 +784,20 @@ cdef class LRUCache:
 
     @cython.final
     cdef Py_ssize_t _weigh(self, object value) except -1:
+        """``weigher(value)``, validated; the weigher runs inside a frame."""
         cdef object weigher
+        cdef OpFrame frame
         with cython.critical_section(self):
             weigher = self._weigher     # a strong reference: re-initialising may replace it
+            if weigher is not None:
+                self._push_frame(&frame)
         if weigher is None:
             return 1
-        result = weigher(value)
+        try:
+            result = weigher(value)
+        finally:
+            with cython.critical_section(self):
+                self._pop_frame(&frame)
         try:
             w = operator.index(result)
         except TypeError:
@@ -617,55 +806,103 @@ cdef class LRUCache:
             ) from None
         if w < 0:
             raise ValueError(f"weigher returned a negative weight ({w})")
-        if w > self._max_weight:
+        if self.weights != NULL and w > self._max_weight:
             raise ValueError(f"value weighs {w}, more than max_weight={self._max_weight}")
         return w
 
+    # Evictions.  An operation first counts the entries it must evict and reserves
+    # room for their references (on the C stack for a few, else on the heap); only
+    # then does it change anything.  Out of memory therefore means "nothing
+    # changed", never "some entries evicted without their on_evict".
+
     @cython.final
-    cdef int _evict_oldest(self, list evicted) except -1:
-        """Evict the least recent entry into ``evicted`` as a (key, value) tuple."""
-        cdef uint32_t ix = self.entries[0].next
-        cdef PyObject *k = self.entries[ix].key
-        cdef PyObject *v = self.entries[ix].value
-        self._remove(self._slot_of(ix), ix)
-        self.evictions += 1
-        # The tuple steals both references; the structure is already consistent,
-        # so a MemoryError here loses nothing but the callback.
-        pair = (<object>k, <object>v)
-        Py_DECREF(<object>k)
-        Py_DECREF(<object>v)
-        evicted.append(pair)
+    cdef Py_ssize_t _plan_evictions(self, Py_ssize_t capacity, Py_ssize_t max_weight,
+                                    Py_ssize_t size, size_t weight,
+                                    uint32_t skip1, uint32_t skip2) noexcept nogil:
+        """How many least recent entries must go so that ``size <= capacity`` and
+        ``weight <= max_weight`` (-1: no weight bound), given a size and weight
+        after a change, and the entries ``skip1``/``skip2`` (0: none) that the
+        change makes most recent."""
+        cdef Entry *e = self.entries
+        cdef uint32_t ix = e[0].next
+        cdef Py_ssize_t n = 0
+        cdef bint weighted = self.weights != NULL and max_weight >= 0
+        if capacity < 0:
+            capacity = 0
+        while ix != 0 and (size > capacity or (weighted and weight > <size_t>max_weight)):
+            if ix != skip1 and ix != skip2:
+                size -= 1
+                if weighted:
+                    weight -= <size_t>self.weights[ix]
+                n += 1
+            ix = e[ix].next
+        return n
+
+    @cython.final
+    cdef int _reserve(self, EvictBuf *evicted, Py_ssize_t n) except -1:
+        evicted.n = 0
+        evicted.pairs = evicted.inline_pairs
+        if n > EVICT_INLINE:
+            evicted.pairs = <Evicted *>PyMem_Malloc(n * sizeof(Evicted))
+            if evicted.pairs == NULL:
+                evicted.pairs = evicted.inline_pairs
+                raise MemoryError()
         return 0
 
     @cython.final
-    cdef int _shrink_to_fit(self, list evicted) except -1:
-        """Evict least recent entries until size and weight are within bounds."""
-        cdef Py_ssize_t cap = max(self._capacity, 0)
-        while self.size > cap:
-            self._evict_oldest(evicted)
-        if self.weights != NULL:
-            while self._weight > <size_t>self._max_weight and self.size:
-                self._evict_oldest(evicted)
-        return 0
+    cdef void _evict_into(self, EvictBuf *evicted, Py_ssize_t n) noexcept nogil:
+        """Evict the ``n`` least recent entries; their references pass to ``evicted``."""
+        cdef uint32_t ix
+        cdef Py_ssize_t i
+        for i in range(n):
+            ix = self.entries[0].next
+            evicted.pairs[evicted.n].key = self.entries[ix].key
+            evicted.pairs[evicted.n].value = self.entries[ix].value
+            evicted.n += 1
+            self._remove(self._slot_of(ix), ix)
+        self.evictions += <unsigned long long>n
 
     @cython.final
-    cdef int _notify(self, object callback, list evicted) except -1:
-        """Run ``callback`` for every evicted pair; re-raise the first error at the end."""
-        if callback is None or not evicted:
-            return 0
+    cdef int _notify(self, object callback, PyObject *lru_key, PyObject *lru_value,
+                     EvictBuf *evicted) except -1:
+        """Call back for the evicted pairs (``lru_key`` first, when set), dropping
+        their references; every callback runs, the first error is raised at the end."""
+        cdef Py_ssize_t i
         first_error = None
-        for key, value in evicted:
-            try:
-                if self._value_only:
-                    callback(value)
-                else:
-                    callback(key, value)
-            except BaseException as exc:
-                if first_error is None:
-                    first_error = exc
+        try:
+            if lru_key != NULL:
+                first_error = self._call_back(callback, lru_key, lru_value, first_error)
+            for i in range(evicted.n):
+                first_error = self._call_back(
+                    callback, evicted.pairs[i].key, evicted.pairs[i].value, first_error
+                )
+        finally:
+            if evicted.pairs != evicted.inline_pairs:
+                PyMem_Free(evicted.pairs)
+            evicted.pairs = evicted.inline_pairs
+            evicted.n = 0
         if first_error is not None:
             raise first_error
         return 0
+
+    @cython.final
+    cdef object _call_back(self, object callback, PyObject *k, PyObject *v, object first_error):
+        """``callback`` for one evicted pair whose references this call takes over."""
+        key = <object>k
+        value = <object>v
+        _decref(k)                  # the locals own the references now
+        _decref(v)
+        if callback is None:
+            return first_error
+        try:
+            if self._value_only:
+                callback(value)
+            else:
+                callback(key, value)
+        except BaseException as exc:
+            if first_error is None:
+                return exc
+        return first_error
 
     @cython.final
     cdef int _store(self, object key, object value, bint replace,
@@ -678,32 +915,69 @@ cdef class LRUCache:
         if self._capacity <= 0:
             return 0                # stores nothing: not even hashed or weighed
         # hash(key) and the weigher are user code: they run before the structure is
-        # touched, and may re-enter or change the bounds (read again below).
-        cdef Py_hash_t h = cylru_hash(key)
-        cdef Py_ssize_t w = self._weigh(value) if self.weights != NULL else 0
+        # touched, and may change the bounds (read again under the section).
+        cdef Py_hash_t h = self._key_hash(key)
+        cdef bint weighted = self.weights != NULL
+        cdef Py_ssize_t w = self._weigh(value) if weighted else 0
+        while self._store_hashed(key, h, value, weighted, w, replace, existing):
+            # Another thread re-initialised the cache from weighted to unweighted
+            # or back while the weigher ran: weigh again for the table now there.
+            weighted = self.weights != NULL
+            w = self._weigh(value) if weighted else 0
+        return 0
+
+    @cython.final
+    cdef int _store_hashed(self, object key, Py_hash_t h, object value, bint weighted,
+                           Py_ssize_t w, bint replace, PyObject **existing) except -1:
+        """The critical part of ``_store``: 1 when it must weigh again, else 0."""
         cdef size_t slot, hole, home
-        cdef Py_ssize_t found
+        cdef Py_ssize_t found, n_extra = 0
         cdef uint32_t ix
+        cdef uint32_t lru = 0              # full: the least recent entry, reused for the key
         cdef PyObject *old_value = NULL
         cdef PyObject *lru_key = NULL      # the usual single eviction, kept off the heap
         cdef PyObject *lru_value = NULL
-        cdef list evicted = None           # further evictions (weighted caches only)
+        cdef EvictBuf extra                # further evictions (weighted caches only)
         cdef object callback = None
+        cdef size_t new_weight
+        extra.pairs = extra.inline_pairs
+        extra.n = 0
         with cython.critical_section(self):
             found = self._find(key, h, &slot)
             # Other threads, or a key's __eq__ inside _find, may have changed the
-            # bounds since they were read above: check them now, before any change.
+            # bounds since they were read: check them now, before any change.
             if self._capacity <= 0:
                 return 0
-            if self.weights != NULL and w > self._max_weight:
+            if (self.weights != NULL) != weighted:
+                return 1
+            if weighted and w > self._max_weight:
                 raise ValueError(f"value weighs {w}, more than max_weight={self._max_weight}")
+            if found <= 0:
+                if self.size >= self._capacity:
+                    lru = self.entries[0].next
+                elif self._make_room():
+                    slot = self._empty_slot(_mix(h))     # the index was rebuilt
+            if weighted and (found <= 0 or replace):
+                new_weight = self._weight + <size_t>w
+                if found > 0:
+                    new_weight -= <size_t>self.weights[found]
+                if lru:
+                    new_weight -= <size_t>self.weights[lru]
+                n_extra = self._plan_evictions(
+                    self._capacity, self._max_weight,
+                    self.size + (0 if found > 0 or lru else 1), new_weight,
+                    <uint32_t>found if found > 0 else 0, lru,
+                )
+                if n_extra:
+                    self._reserve(&extra, n_extra)   # MemoryError: nothing changed
+            # Nothing below fails or runs Python code until the change is complete.
             if found > 0:
                 ix = <uint32_t>found
                 if replace:
                     old_value = self.entries[ix].value
                     Py_INCREF(value)
                     self.entries[ix].value = <PyObject *>value
-                    if self.weights != NULL:
+                    if weighted:
                         self._weight += <size_t>w - <size_t>self.weights[ix]
                         self.weights[ix] = w
                 else:
@@ -713,14 +987,14 @@ cdef class LRUCache:
             else:
                 # Evicting shifts slots back and growing rebuilds the index:
                 # either way the empty slot _find gave may have moved.
-                if self.size >= self._capacity:
+                if lru:
                     # Full: the least recent entry goes, and its array entry is
                     # reused for the new key, moved to the newest end.
-                    ix = self.entries[0].next
+                    ix = lru
                     lru_key = self.entries[ix].key
                     lru_value = self.entries[ix].value
                     hole = self._unindex(self._slot_of(ix))
-                    if self.weights != NULL:
+                    if weighted:
                         self._weight -= <size_t>self.weights[ix]
                     self._promote(ix)
                     self.evictions += 1
@@ -730,8 +1004,6 @@ cdef class LRUCache:
                             or ((hole - home) & self.slot_mask) < ((slot - home) & self.slot_mask)):
                         slot = self._empty_slot(_mix(h))
                 else:
-                    if self._make_room():
-                        slot = self._empty_slot(_mix(h))     # the index was rebuilt
                     ix = self._new_entry()
                     self._link_newest(ix)
                     self.size += 1
@@ -741,21 +1013,20 @@ cdef class LRUCache:
                 self.entries[ix].value = <PyObject *>value
                 self.entries[ix].hash = h
                 self._index_at(slot, ix)
-                self.version += 1
-                if self.weights != NULL:
+                self._changed()
+                if weighted:
                     self.weights[ix] = w
                     self._weight += <size_t>w
-            if self.weights != NULL and self._weight > <size_t>self._max_weight:
-                evicted = []
-                self._shrink_to_fit(evicted)
-            if lru_key != NULL or evicted is not None:
+            if n_extra:
+                self._evict_into(&extra, n_extra)
+            if lru_key != NULL or extra.n:
                 callback = self._on_evict
         # The structure is complete: only now drop references and call back, with
         # no section held; any of them may re-enter freely.
         if old_value != NULL:
             _decref(old_value)
-        if lru_key != NULL:
-            if callback is None and evicted is None:
+        if lru_key != NULL and extra.n == 0:
+            if callback is None:
                 _decref(lru_key)
                 _decref(lru_value)
                 return 0
@@ -763,27 +1034,42 @@ cdef class LRUCache:
             evicted_value = <object>lru_value
             _decref(lru_key)                # the locals above now own the references
             _decref(lru_value)
-            if evicted is not None:
-                evicted.insert(0, (evicted_key, evicted_value))
-            elif self._value_only:
+            if self._value_only:
                 callback(evicted_value)
             else:
                 callback(evicted_key, evicted_value)
-        if evicted is not None:
-            self._notify(callback, evicted)
+            return 0
+        if lru_key != NULL or extra.n:
+            self._notify(callback, lru_key, lru_value, &extra)
         return 0
 
     @cython.final
-    cdef int _set_bounds(self, Py_ssize_t capacity, Py_ssize_t max_weight) except -1:
-        cdef list evicted = []
+    cdef int _set_bounds(self, bint set_capacity, Py_ssize_t capacity,
+                         Py_ssize_t max_weight) except -1:
+        """Set capacity (when ``set_capacity``) and/or max_weight (when >= 0), evicting."""
+        cdef EvictBuf evicted
+        cdef Py_ssize_t n
         cdef object callback
+        evicted.pairs = evicted.inline_pairs
+        evicted.n = 0
         with cython.critical_section(self):
+            if max_weight >= 0 and self.weights == NULL:
+                raise ValueError(_UNWEIGHTED_MAX_WEIGHT)    # re-initialised meanwhile
+            if not set_capacity:
+                capacity = self._capacity
+            n = self._plan_evictions(
+                capacity, max_weight if max_weight >= 0 else self._max_weight,
+                self.size, self._weight, 0, 0,
+            )
+            if n:
+                self._reserve(&evicted, n)      # MemoryError: the bounds stay as they were
             self._capacity = capacity
             if max_weight >= 0:
                 self._max_weight = max_weight
-            self._shrink_to_fit(evicted)
+            self._evict_into(&evicted, n)
             callback = self._on_evict
-        self._notify(callback, evicted)
+        if evicted.n:
+            self._notify(callback, NULL, NULL, &evicted)
         return 0
 
     # ------------------------------------------------------------------
@@ -796,7 +1082,7 @@ cdef class LRUCache:
 
     def get(self, key, default=None):
         """The value for ``key`` (promoting it), or ``default``; counts a hit or a miss."""
-        cdef Py_hash_t h = cylru_hash(key)
+        cdef Py_hash_t h = self._key_hash(key)
         cdef size_t slot
         cdef Py_ssize_t ix
         with cython.critical_section(self):
@@ -816,7 +1102,7 @@ cdef class LRUCache:
     # Mapping protocol
 
     def __getitem__(self, key):
-        cdef Py_hash_t h = cylru_hash(key)
+        cdef Py_hash_t h = self._key_hash(key)
         cdef size_t slot
         cdef Py_ssize_t ix
         with cython.critical_section(self):
@@ -837,7 +1123,7 @@ cdef class LRUCache:
             raise KeyError(key)
 
     def __contains__(self, key):
-        cdef Py_hash_t h = cylru_hash(key)
+        cdef Py_hash_t h = self._key_hash(key)
         cdef size_t slot
         with cython.critical_section(self):
             return self._find(key, h, &slot) >= 0
@@ -846,13 +1132,17 @@ cdef class LRUCache:
         return self.size
 
     def __iter__(self):
-        return _Iterator(self, _KEYS)
+        return _new_iterator(self, _KEYS, False)
+
+    def __reversed__(self):
+        """The keys, most recent first (no promotion, nothing counted)."""
+        return _new_iterator(self, _KEYS, True)
 
     def _iter_values(self):
-        return _Iterator(self, _VALUES)
+        return _new_iterator(self, _VALUES, False)
 
     def _iter_items(self):
-        return _Iterator(self, _ITEMS)
+        return _new_iterator(self, _ITEMS, False)
 
     def keys(self):
         """A view of the keys, least recent first."""
@@ -868,7 +1158,7 @@ cdef class LRUCache:
 
     def peek(self, key, default=None):
         """The value for ``key`` without promoting it or counting, or ``default``."""
-        cdef Py_hash_t h = cylru_hash(key)
+        cdef Py_hash_t h = self._key_hash(key)
         cdef size_t slot
         cdef Py_ssize_t ix
         with cython.critical_section(self):
@@ -879,7 +1169,7 @@ cdef class LRUCache:
 
     @cython.final
     cdef object _pop(self, object key, object default):
-        cdef Py_hash_t h = cylru_hash(key)
+        cdef Py_hash_t h = self._key_hash(key)
         cdef size_t slot
         cdef Py_ssize_t ix
         cdef PyObject *k
@@ -915,7 +1205,7 @@ cdef class LRUCache:
         """
         if self._capacity <= 0:
             return default
-        cdef Py_hash_t h = cylru_hash(key)
+        cdef Py_hash_t h = self._key_hash(key)
         cdef size_t slot
         cdef Py_ssize_t ix
         with cython.critical_section(self):
@@ -977,7 +1267,7 @@ cdef class LRUCache:
             old.entries = old.slots = old.weights = NULL
             raise MemoryError()
         self._weight = 0
-        self.version += 1
+        self._changed()
         return 0
 
     @cython.final
@@ -987,8 +1277,42 @@ cdef class LRUCache:
         PyMem_Free(old.weights)
         self._release_table(<Entry *>old.entries, old.used)
 
+    @cython.final
+    cdef void _clear_for_gc(self) noexcept:
+        """The collector's clear: drop every entry, calling no method and allocating nothing.
+
+        Entry by entry, so the table is consistent whenever a reference is
+        dropped; entries a __del__ adds meanwhile wait for the deallocation.
+        """
+        cdef Py_ssize_t budget = self.used
+        cdef uint32_t ix
+        cdef PyObject *k
+        cdef PyObject *v
+        while budget > 0:
+            budget -= 1
+            k = NULL
+            with cython.critical_section(self):
+                if self.size:
+                    ix = self.entries[0].next
+                    k = self.entries[ix].key
+                    v = self.entries[ix].value
+                    self._remove(self._slot_of(ix), ix)
+            if k == NULL:
+                return
+            _decref(k)
+            _decref(v)
+
     def copy(self):
         """A shallow copy: same class, entries and order, settings and callbacks; fresh stats."""
+        return self._copy()
+
+    def __copy__(self):
+        # copy.copy(c) is this class's copy(), never an override of it (as for dict):
+        # the weights are copied and the weigher is not run again.
+        return self._copy()
+
+    @cython.final
+    cdef object _copy(self):
         cls = type(self)
         cdef LRUCache new = cls.__new__(cls)
         with cython.critical_section(self):
@@ -1040,7 +1364,7 @@ cdef class LRUCache:
 
     @capacity.setter
     def capacity(self, value):
-        self._set_bounds(_as_size(value, "capacity"), -1)
+        self._set_bounds(True, self._bound_in_frame(value, "capacity"), -1)
 
     @capacity.deleter
     def capacity(self):
@@ -1072,12 +1396,13 @@ cdef class LRUCache:
     @max_weight.setter
     def max_weight(self, value):
         if self.weights == NULL:
-            raise ValueError(
-                "max_weight can only be changed on a cache created with max_weight"
-            )
+            raise ValueError(_UNWEIGHTED_MAX_WEIGHT)
         if value is None:
             raise TypeError("max_weight must be an int on a weighted cache, not None")
-        self._set_bounds(self._capacity, _as_max_weight(value))
+        cdef Py_ssize_t mw = self._bound_in_frame(value, "max_weight")
+        if mw < 0:
+            raise ValueError(f"max_weight must be >= 0, got {mw}")
+        self._set_bounds(False, 0, mw)
 
     @max_weight.deleter
     def max_weight(self):
@@ -1257,7 +1582,7 @@ cdef class LRUCache:
         ``KeyError`` if absent, nothing counted.  Like ``OrderedDict.move_to_end``, a
         move makes a running iterator raise (moving an entry behind the cursor to the
         front would otherwise yield keys twice)."""
-        cdef Py_hash_t h = cylru_hash(key)
+        cdef Py_hash_t h = self._key_hash(key)
         cdef size_t slot
         cdef Py_ssize_t ix
         cdef Entry *e
@@ -1277,7 +1602,7 @@ cdef class LRUCache:
                     e[ix].next = oldest
                     e[oldest].prev = <uint32_t>ix
                     e[0].next = <uint32_t>ix
-                self.version += 1
+                self._changed()
                 return
         raise KeyError(key)
 
@@ -1330,28 +1655,33 @@ cdef enum:
     _ITEMS = 2
 
 
+@cython.auto_pickle(False)
 @cython.final
 cdef class _Iterator:
-    """Walks the recency list, least recent first.
+    """Walks the recency list, least recent first (most recent first when ``backward``).
 
-    Adding or removing entries while it runs raises RuntimeError.  A promotion
-    is allowed; it may move entries behind the cursor, so the iterator stops
-    after as many items as the cache held when it started.
+    Made only by ``_new_iterator``: from Python the type can be neither called
+    nor unpickled, and an instance made with ``__new__`` is already exhausted.
+
+    Adding or removing entries while it runs raises RuntimeError.  A promotion is
+    allowed and never makes it yield a key twice (docs/contract.md section 4a):
+    promoting the entry it yielded last moves that entry behind the cursor of a
+    backward walk, and past the ``remaining`` count of a forward one, so the walk
+    goes on; after any other promotion the order of what is left is unknown and
+    the iterator stops.
     """
 
     cdef LRUCache cache
     cdef uint32_t cursor
+    cdef uint32_t last              # the entry yielded last, 0 before the first
     cdef Py_ssize_t remaining
     cdef uint64_t version
+    cdef uint64_t moves
     cdef int kind
+    cdef bint backward
 
-    def __cinit__(self, LRUCache cache, int kind):
-        self.cache = cache
-        self.kind = kind
-        with cython.critical_section(cache):
-            self.cursor = cache.entries[0].next
-            self.remaining = cache.size
-            self.version = cache.version
+    def __init__(self, *args, **kwargs):
+        raise TypeError("cylru iterators are made by iter(), reversed() and the views")
 
     def __iter__(self):
         return self
@@ -1364,13 +1694,19 @@ cdef class _Iterator:
         with cython.critical_section(cache):
             if cache.version != self.version:
                 raise RuntimeError(f"{type(cache).__name__} changed size during iteration")
+            if cache.moves != self.moves:
+                if (cache.moves != self.moves + 1 or self.last == 0
+                        or cache.last_moved != self.last):
+                    self.remaining = 0
+                self.moves = cache.moves
             if self.remaining <= 0 or self.cursor == 0:
                 self.cache = None
                 raise StopIteration
             e = &cache.entries[self.cursor]
             key = <object>e.key
             value = <object>e.value
-            self.cursor = e.next
+            self.last = self.cursor
+            self.cursor = e.prev if self.backward else e.next
             self.remaining -= 1
         if self.kind == _KEYS:
             return key
@@ -1380,6 +1716,19 @@ cdef class _Iterator:
 
     def __length_hint__(self):
         return 0 if self.cache is None else max(self.remaining, 0)
+
+
+cdef _Iterator _new_iterator(LRUCache cache, int kind, bint backward):
+    cdef _Iterator it = _Iterator.__new__(_Iterator)
+    it.cache = cache
+    it.kind = kind
+    it.backward = backward
+    with cython.critical_section(cache):
+        it.cursor = cache.entries[0].prev if backward else cache.entries[0].next
+        it.remaining = cache.size
+        it.version = cache.version
+        it.moves = cache.moves
+    return it
 
 
 # ----------------------------------------------------------------------
@@ -1416,10 +1765,9 @@ cdef int _lru_traverse(PyObject *o, c_visitproc visit, void *arg) noexcept:
 
 
 cdef int _lru_clear(PyObject *o) noexcept:
-    try:
-        (<LRUCache>o).clear()
-    except BaseException:
-        pass
+    # Never the Python-level clear(): a subclass may override it to raise, to do
+    # nothing, or to take arguments, and the cycle would never be freed.
+    (<LRUCache>o)._clear_for_gc()
     return _attr_clear(o)
 
 
