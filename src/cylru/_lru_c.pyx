@@ -1451,7 +1451,7 @@ cdef class LRUCache:
             if not isinstance(other, Mapping):
                 return NotImplemented
             theirs = other.items()
-        return dict(self._items_snapshot()) == dict(theirs)
+        return dict(self._snapshot_items()) == dict(theirs)
 
     def __ne__(self, other):
         result = self.__eq__(other)
@@ -1491,8 +1491,17 @@ cdef class LRUCache:
     def __reduce__(self):
         return (type(self), (self._capacity,), self._state())
 
+    def _items_snapshot(self):
+        """The (key, value) pairs, least recent first, read in one step (a list).
+
+        The twin has the same method: each implementation reads a cache of the other
+        through it (``==``, ``update``), atomically, never through an iterator that
+        another thread's change would stop with RuntimeError.
+        """
+        return self._snapshot_items()
+
     @cython.final
-    cdef list _items_snapshot(self):
+    cdef list _snapshot_items(self):
         """The (key, value) pairs, least recent first, read in one critical section.
 
         The references are taken into a C array first: building tuples inside the
@@ -1620,10 +1629,13 @@ cdef object _cylru_items(object obj):
     up in ``sys.modules`` rather than imported here.
     """
     if isinstance(obj, LRUCache):
-        return (<LRUCache>obj)._items_snapshot()
+        return (<LRUCache>obj)._snapshot_items()
     twin = sys.modules.get("cylru._lru_py")
     if twin is not None and isinstance(obj, twin.LRUCache):
-        return list(twin.LRUCache.items(obj))
+        snapshot = getattr(twin.LRUCache, "_items_snapshot", None)
+        if snapshot is None:    # until the twin rewrite (issue 10) lands: its iterator
+            return list(twin.LRUCache.items(obj))
+        return snapshot(obj)
     return None
 
 
