@@ -1679,7 +1679,8 @@ cdef class _Iterator:
     allowed and never makes it yield a key twice (docs/contract.md section 4a):
     promoting the entry it yielded last moves that entry behind the cursor of a
     backward walk, and past the ``remaining`` count of a forward one, so the walk
-    goes on; after any other promotion the order of what is left is unknown and
+    goes on; so does one that has yielded nothing yet (it starts from the new
+    order); after any other promotion the order of what is left is unknown and
     the iterator stops.
     """
 
@@ -1707,8 +1708,10 @@ cdef class _Iterator:
             if cache.version != self.version:
                 raise RuntimeError(f"{type(cache).__name__} changed size during iteration")
             if cache.moves != self.moves:
-                if (cache.moves != self.moves + 1 or self.last == 0
-                        or cache.last_moved != self.last):
+                if self.last == 0:
+                    # Nothing yielded yet: start from the new order.
+                    self.cursor = cache.entries[0].prev if self.backward else cache.entries[0].next
+                elif cache.moves != self.moves + 1 or cache.last_moved != self.last:
                     self.remaining = 0
                 self.moves = cache.moves
             if self.remaining <= 0 or self.cursor == 0:
