@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 MISSING: Any = object()
@@ -59,3 +60,17 @@ class Recorder:
 
     def __call__(self, *args: Any) -> None:
         self.calls.append(args)
+
+
+def asked_for(config: Any, folder: Path) -> bool:
+    """True when a command-line argument names ``folder`` or something inside it.
+
+    The optional groups (tests/kv, tests/mellea) are collected only then, so a plain
+    ``pytest`` needs none of their libraries.
+    """
+    start = config.invocation_params.dir
+    for arg in config.args:
+        path = (start / arg.split("::", 1)[0]).resolve()
+        if path == folder or folder in path.parents:
+            return True
+    return False

@@ -14,23 +14,14 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from _support import asked_for
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parent.parent / "examples" / "hf_prefix_cache.py"
 
 
-def _asked_for(config: pytest.Config) -> bool:
-    """True when a command-line argument names this folder or something inside it."""
-    start = config.invocation_params.dir
-    for arg in config.args:
-        path = (start / arg.split("::", 1)[0]).resolve()
-        if path == HERE or HERE in path.parents:
-            return True
-    return False
-
-
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    if collection_path.resolve() != Path(__file__).resolve() and not _asked_for(config):
+    if collection_path.resolve() != Path(__file__).resolve() and not asked_for(config, HERE):
         return True
     return None
 
