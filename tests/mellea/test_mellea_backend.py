@@ -5,6 +5,7 @@ teardown, and mypy (docs/contract.md sections 2 and 7)."""
 from __future__ import annotations
 
 import gc
+import os
 import re
 import subprocess
 import sys
@@ -236,6 +237,40 @@ def test_an_oversize_request_completes(bench: ModuleType, model_dir: Path) -> No
         MelleaSession(backend_with(model_dir, strict), ctx=ChatContext()).chat(
             "What is one plus one?", model_options=bench.OPTIONS
         )
+
+
+def test_an_oversize_value_for_a_stored_key_leaves_the_key_absent() -> None:
+    released: list[Any] = []
+    cache = KVCache(max_bytes=100, on_evict=released.append)
+    small, heavy = bytearray(50), bytearray(150)
+    cache.put("k", small)
+    cache["k"] = heavy  # [] = is put: no ValueError either
+    assert "k" not in cache and cache.get("k") is None  # never the stale value
+    assert released == [heavy]  # the replaced value gets no callback, as on any replacement
+    assert cache.oversize == 1 and cache.stats().evictions == 1 and cache.weight == 0
+    cache.clear_stats()
+    assert cache.oversize == 0 and cache.stats().evictions == 0
+
+
+def test_kvcache_on_the_pure_twin() -> None:
+    """KVCache builds on whichever implementation cylru selected; check it on the twin."""
+    script = (
+        "import cylru\n"
+        "from cylru.mellea import KVCache\n"
+        "from mellea.backends.cache import Cache\n"
+        "assert cylru.IMPLEMENTATION == 'python'\n"
+        "out = []\n"
+        "c = KVCache(max_bytes=100, on_evict=out.append)\n"
+        "assert isinstance(c, Cache)\n"
+        "c.put('a', bytearray(60)); c.put('b', bytearray(60)); c.put('c', bytearray(500))\n"
+        "assert list(c.cache) == ['b'] and len(out) == 2 and c.oversize == 1\n"
+        "assert c.stats().evictions == 2 and c.weight == 60\n"
+        "assert c.cache.pop('b') is not None and len(c) == 0 and len(out) == 2\n"
+    )
+    env = {**os.environ, "CYLRU_NO_EXTENSIONS": "1"}
+    env.pop("CYLRU_REQUIRE_EXTENSIONS", None)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize("kind", ["kvcache", "cylru"])
