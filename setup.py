@@ -56,10 +56,11 @@ def _extensions() -> list[Extension]:
             raise
         warnings.warn(f"cylru: Cython unavailable ({exc}); pure-Python install", stacklevel=1)
         return []
-    ext = Extension("cylru._lru_c", ["src/cylru/_lru_c.pyx"])
-    # The compiler directives live in one place, the `# cython:` line at the top of the
+    core = Extension("cylru._lru_c", ["src/cylru/_lru_c.pyx"])
+    memo = Extension("cylru._memo_c", ["src/cylru/_memo_c.pyx"])
+    # The compiler directives live in one place, the `# cython:` line at the top of each
     # .pyx, so every way of compiling it (this, `cythonize -a`, cython-lint) sees the same.
-    return cythonize([ext])
+    return cythonize([core, memo])
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})

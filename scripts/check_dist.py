@@ -6,7 +6,8 @@
 The sdist must carry the Cython source and the test suite (cibuildwheel builds and
 tests every wheel from it), ``examples/`` (``tests/kv`` loads it) and nothing
 generated: no ``.c``, ``.html``, ``.so``.  A compiled wheel must carry exactly one
-``cylru._lru_c`` extension; the pure wheel (``py3-none-any``) none.  Every artifact
+each of the ``cylru._lru_c`` and ``cylru._memo_c`` extensions; the pure wheel
+(``py3-none-any``) none.  Every artifact
 carries ``LICENSE`` and PEP 639 metadata (``License-Expression: MIT``, no
 ``License ::`` classifier).  Used by ``scripts/release_check.py`` and by CI.
 """
@@ -33,12 +34,22 @@ SDIST_REQUIRED = (
     "src/cylru/_lru.py",
     "src/cylru/_lru_py.py",
     "src/cylru/_lru_c.pyx",
+    "src/cylru/_memo_py.py",
+    "src/cylru/_memo_c.pyx",
     "src/cylru/py.typed",
     "tests/conftest.py",
 )
-WHEEL_REQUIRED = ("cylru/__init__.py", "cylru/_lru.py", "cylru/_lru_py.py", "cylru/py.typed")
+WHEEL_REQUIRED = (
+    "cylru/__init__.py",
+    "cylru/_lru.py",
+    "cylru/_lru_py.py",
+    "cylru/_memo.py",
+    "cylru/_memo_py.py",
+    "cylru/py.typed",
+)
 WHEEL_LICENSE = re.compile(r"^cylru-[^/]+\.dist-info/licenses/LICENSE$")
-EXTENSION = re.compile(r"^cylru/_lru_c\.[^/]*\.(so|pyd)$|^cylru/_lru_c\.(so|pyd)$")
+EXTENSION_MODULES = ("_lru_c", "_memo_c")
+EXTENSION = re.compile(r"^cylru/(_lru_c|_memo_c)(\.[^/]*)?\.(so|pyd)$")
 
 
 def check_sdist(path: Path) -> list[str]:
@@ -80,8 +91,11 @@ def check_wheel(path: Path) -> list[str]:
     pure = path.name.endswith("-py3-none-any.whl")
     if pure and extensions:
         problems.append(f"{path.name}: pure wheel contains {extensions}")
-    if not pure and len(extensions) != 1:
-        problems.append(f"{path.name}: expected one compiled cylru._lru_c, found {extensions}")
+    if not pure:
+        for module in EXTENSION_MODULES:
+            found = [name for name in extensions if name.startswith(f"cylru/{module}.")]
+            if len(found) != 1:
+                problems.append(f"{path.name}: expected one compiled cylru.{module}, found {found}")
     stray = [n for n in names if _generated(n) and not EXTENSION.match(n)]
     problems += [f"{path.name}: generated file {name}" for name in stray]
     if any(name.startswith(("tests/", "src/")) for name in names):

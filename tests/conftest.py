@@ -15,7 +15,7 @@ import pytest
 # test failure, never a skip, so a broken build cannot pass CI as "py only".
 IMPLEMENTATIONS = {"c": "cylru._lru_c", "py": "cylru._lru_py"}
 # The memoizing decorators, same rule (tests/test_memo*.py).
-MEMO_IMPLEMENTATIONS = {"py": "cylru._memo_py"}
+MEMO_IMPLEMENTATIONS = {"c": "cylru._memo_c", "py": "cylru._memo_py"}
 
 
 @pytest.fixture(params=list(IMPLEMENTATIONS), ids=list(IMPLEMENTATIONS))

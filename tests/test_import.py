@@ -64,6 +64,10 @@ def test_implementation_matches_the_classes() -> None:
     module = "cylru._lru_c" if cylru.IMPLEMENTATION == "cython" else "cylru._lru_py"
     assert cylru.LRUCache.__module__ == module
     assert cylru.SimpleLRUCache.__module__ == module
+    # The memoizers go with the core: compiled wrappers over the compiled core.
+    memo = "cylru._memo_c" if cylru.IMPLEMENTATION == "cython" else "cylru._memo_py"
+    assert type(cylru.lru_cache(len)).__module__ == memo
+    assert type(cylru.lru_cache(len).cache).__module__ == module
 
 
 @pytest.mark.needs_core
@@ -89,10 +93,11 @@ def test_no_extensions_forces_python(value: str) -> None:
     out = _run(
         "import sys, cylru; "
         "print(cylru.IMPLEMENTATION, cylru.LRUCache.__module__, "
-        "cylru.SimpleLRUCache.__module__, 'cylru._lru_c' in sys.modules)",
+        "cylru.SimpleLRUCache.__module__, 'cylru._lru_c' in sys.modules, "
+        "type(cylru.lru_cache(len)).__module__, 'cylru._memo_c' in sys.modules)",
         CYLRU_NO_EXTENSIONS=value,
     )
-    assert out == "python cylru._lru_py cylru._lru_py False"
+    assert out == "python cylru._lru_py cylru._lru_py False cylru._memo_py False"
 
 
 @pytest.mark.no_refcount_check

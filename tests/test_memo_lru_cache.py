@@ -199,6 +199,9 @@ def test_unhashable_argument(memo: ModuleType) -> None:
     with pytest.raises(TypeError, match="unhashable type: 'list'"):
         f([1])
     assert tuple(f.cache_info()) == (0, 0, 128, 0)
+    # maxsize=0 builds no key at all, as functools: the call goes through, a miss counts.
+    ours, theirs = _pair(memo, maxsize=0)
+    _same(ours, theirs, (([1],), {}), (([1],), {"k": {}}))
 
 
 def test_equal_keys_share_an_entry_and_the_first_key_stays(memo: ModuleType) -> None:

@@ -65,6 +65,7 @@ may suspend the section; the ``version`` check in ``_find`` covers that case too
 cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject, PyTypeObject
+from cpython.pycapsule cimport PyCapsule_New
 from cpython.ref cimport Py_DECREF, Py_INCREF, Py_XDECREF, Py_XINCREF
 from libc.stdint cimport uint32_t, uint64_t
 from libc.string cimport memcpy, memset
@@ -914,9 +915,14 @@ cdef class LRUCache:
         """
         if self._capacity <= 0:
             return 0                # stores nothing: not even hashed or weighed
+        return self._store_with_hash(key, self._key_hash(key), value, replace, existing)
+
+    @cython.final
+    cdef int _store_with_hash(self, object key, Py_hash_t h, object value, bint replace,
+                              PyObject **existing) except -1:
+        """``_store`` with ``h == hash(key)`` already computed (the memoizers hash once)."""
         # hash(key) and the weigher are user code: they run before the structure is
         # touched, and may change the bounds (read again under the section).
-        cdef Py_hash_t h = self._key_hash(key)
         cdef bint weighted = self.weights != NULL
         cdef Py_ssize_t w = self._weigh(value) if weighted else 0
         while self._store_hashed(key, h, value, weighted, w, replace, existing):
@@ -1798,3 +1804,41 @@ _install_gc_slots(<GCSlots *>SimpleLRUCache)
 
 Cache.register(LRUCache)
 MutableMapping.register(LRUCache)
+
+
+# ----------------------------------------------------------------------
+# For the compiled memoizers (_memo_c.pyx), which hash a call's key once and look it up
+# and store it with that hash (functools.lru_cache calls a key's __hash__ once per
+# call).  Published as capsules, so the memo module needs no view of LRUCache's layout.
+
+cdef int _memo_lookup(object cache, object key, Py_hash_t h, PyObject **value) except -1:
+    """``get`` with a known hash: 1 and a new reference in ``*value`` on a hit, else 0."""
+    cdef LRUCache c = <LRUCache>cache
+    cdef size_t slot
+    cdef Py_ssize_t ix
+    with cython.critical_section(c):
+        ix = c._find(key, h, &slot)
+        if ix < 0:
+            c.misses += 1
+            return 0
+        c.hits += 1
+        c._promote(<uint32_t>ix)
+        value[0] = c.entries[ix].value
+        _incref(value[0])
+        return 1
+
+
+cdef int _memo_store(object cache, object key, Py_hash_t h, object value) except -1:
+    """``setdefault`` with a known hash: a value stored meanwhile (recursion) stays."""
+    cdef LRUCache c = <LRUCache>cache
+    cdef PyObject *existing = NULL
+    if c._capacity <= 0:
+        return 0
+    c._store_with_hash(key, h, value, False, &existing)
+    if existing != NULL:
+        _decref(existing)
+    return 0
+
+
+_memo_lookup_capsule = PyCapsule_New(<void *>_memo_lookup, "cylru._lru_c._memo_lookup", NULL)
+_memo_store_capsule = PyCapsule_New(<void *>_memo_store, "cylru._lru_c._memo_store", NULL)

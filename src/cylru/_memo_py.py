@@ -71,8 +71,12 @@ KWD_MARK = _KeywordMark()
 class _Key(tuple):  # type: ignore[type-arg]
     """A key tuple that hashes its items once, when it is built."""
 
-    def __init__(self, items: Iterable[Any]) -> None:
-        self.hashvalue: int = tuple.__hash__(self)
+    def __new__(cls, items: Iterable[Any], hashvalue: int | None = None) -> _Key:
+        return tuple.__new__(cls, items)
+
+    def __init__(self, items: Iterable[Any], hashvalue: int | None = None) -> None:
+        # The compiled wrappers pass the hash they already computed.
+        self.hashvalue: int = tuple.__hash__(self) if hashvalue is None else hashvalue
 
     def __hash__(self) -> int:
         return self.hashvalue
@@ -166,6 +170,10 @@ class _LRUCacheWrapper(_Memoized[_R]):
         self._func = func
 
     def __call__(self, /, *args: Any, **kwargs: Any) -> _R:
+        if self._maxsize == 0:
+            # As functools: no key is built (unhashable arguments are fine); a miss counts.
+            self.cache.get(_MISSING)
+            return self._func(*args, **kwargs)
         key = make_key(args, kwargs, self._typed)
         cache = self.cache
         result = cache.get(key, _MISSING)
