@@ -55,6 +55,12 @@ def _as_size(value: object, name: str) -> int:
     return number
 
 
+def _as_callback(value: Any, name: str) -> Any:
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be callable or None")
+    return value
+
+
 def _as_max_weight(value: object) -> int:
     if value is None:
         raise TypeError("max_weight must be an int on a weighted cache")
@@ -80,9 +86,9 @@ class Model:
         # equal key replaces the value, as the contract asks of the caches.
         self.od: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
         self._capacity = _as_size(capacity, "capacity")
-        self.on_evict = on_evict
+        self._on_evict = _as_callback(on_evict, "on_evict")
         self._max_weight = None if max_weight is None else _as_max_weight(max_weight)
-        self.weigher = weigher
+        self._weigher = _as_callback(weigher, "weigher")
         self.simple = simple
         self.hits = self.misses = self.evictions = 0
 
@@ -283,6 +289,19 @@ class Model:
 
     # ------------------------------------------------------------------
     # Settings and statistics
+
+    @property
+    def on_evict(self) -> Callable[..., object] | None:
+        return self._on_evict
+
+    @on_evict.setter
+    def on_evict(self, value: Callable[..., object] | None) -> None:
+        self._on_evict = _as_callback(value, "on_evict")
+
+    @property
+    def weigher(self) -> Callable[[Any], object] | None:
+        """Read-only, as in the caches."""
+        return self._weigher
 
     @property
     def capacity(self) -> int:

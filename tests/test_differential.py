@@ -716,6 +716,28 @@ def make_machine(core_mod: ModuleType, features: frozenset[str]) -> type[RuleBas
 
             self.run(slot, f"max_weight = {max_weight!r}", assign)
 
+        @rule(
+            slot=slots,
+            name=st.sampled_from(["on_evict", "weigher", "capacity", "max_weight"]),
+            value=st.sampled_from(["none", "log", "weigher", "not callable", "delete"]),
+        )
+        def set_attribute(self, slot: str, name: str, value: str) -> None:
+            logs = self.slots[slot].logs
+
+            def assign(t: Any) -> Any:
+                if value == "delete":
+                    delattr(t, name)
+                else:
+                    new = {"none": None, "weigher": weigher, "not callable": 5}.get(value)
+                    # each target gets its own log back, so the logs stay comparable
+                    setattr(t, name, logs[self.name_of(slot, t)] if value == "log" else new)
+                return repr(getattr(t, name)) if name != "on_evict" else None
+
+            self.run(slot, f"{name} = {value}", assign)
+
+        def name_of(self, slot: str, target: Any) -> str:
+            return next(n for n, t in self.slots[slot].targets.items() if t is target)
+
         @rule(slot=slots)
         def clear_stats(self, slot: str) -> None:
             self.run(slot, "clear_stats()", lambda t: t.clear_stats())
@@ -814,7 +836,7 @@ FEATURES = frozenset(
     }
 )
 PENDING: dict[str, str] = {
-    "reversed": "__reversed__: core and twin helpers (issue 10 item 1)",
+    "reversed": "twin: no __reversed__ yet (the core has it): twin helper",
     "routing": "twin: update() calls an overridden put, current_size() an overridden "
     "__len__, copy.copy an overridden copy(): twin helper",
     "pop_default_kw": "twin: pop(key, default=...) raises TypeError: twin helper",
@@ -840,8 +862,11 @@ def test_core_and_twin_in_lockstep() -> None:
 )
 def test_pending_difference(feature: str) -> None:
     machine = make_machine(load_core(), FEATURES - PENDING.keys() | {feature})
-    # Only the failure matters here, not its smallest form: no shrinking.
-    quick = settings(_settings(), phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    # Only the failure matters here, not its smallest form: no shrinking.  Derandomized,
+    # so whether it fails is the same on every run (a strict xfail must not flicker).
+    quick = settings(
+        _settings(), phases=[Phase.explicit, Phase.generate], database=None, derandomize=True
+    )
     run_state_machine_as_test(machine, settings=quick)
 
 
