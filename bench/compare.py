@@ -5,6 +5,7 @@
     python bench/compare.py --full                # 1,000 and 1,000,000 entries, memory at 1M
     python bench/compare.py --full --markdown     # the README's table
     python bench/compare.py --impl cylru,lru-dict # some rows only (dict is always kept)
+    python bench/compare.py --memoize [--markdown] # the memoize table (decorators; memoize.py)
 
 Cells are median ns per operation and, in brackets, the ratio to the ``dict.get`` hit
 of the same key type and size in the same run.  Each figure is the median of repeats
@@ -35,6 +36,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import memoize
 import workloads as wl
 
 KEYTYPES = ("str", "int")
@@ -256,6 +258,88 @@ def render(
 
 
 # --------------------------------------------------------------------------------------
+# The memoize table: decorators, not mappings (bench/memoize.py says what is timed)
+
+# (operation, cylru's label, the reference's label, the issue's bound on the ratio)
+MEMOIZE_TARGETS = [
+    ("hit1", "cylru.lru_cache", "functools.lru_cache", "<=", 0.8),
+    ("hit3", "cylru.lru_cache", "functools.lru_cache", "<=", 1.0),
+    ("miss", "cylru.lru_cache", "functools.lru_cache", "<=", 1.0),
+    ("hit1", "cylru.cached(LRUCache)", "cylru.lru_cache", "<=", 1.2),
+    ("hit1", "cylru.cached(LRUCache)", "cachebox.cached", "<=", 0.2),
+    ("hit1", "cylru.cached(LRUCache)", "cachetools.cached", "<=", 0.2),
+    ("ahit", "cylru.alru_cache", "async-lru alru_cache", "<=", 0.5),
+]
+
+
+def memoize_table(repeats: int, markdown: bool) -> str:
+    """Time every memoizer on every operation, interleaved, and render one table."""
+    log("memoize: building the memoized functions")
+    cases, skipped = memoize.build_cases()
+    rows = {op: list(by_label.items()) for op, by_label in cases.items()}
+    samples: dict[tuple[str, str], list[float]] = {
+        (op, label): [] for op, row in rows.items() for label, _ in row
+    }
+    log(f"memoize: timing {len(samples)} figures x {repeats} repeats")
+    gc.collect()
+    gc.disable()
+    try:
+        for row in rows.values():
+            for _, case in row:
+                measure(case)  # warm-up
+        for r in range(repeats):
+            for op, row in rows.items():
+                turn = r % len(row)
+                for label, case in row[turn:] + row[:turn]:
+                    samples[op, label].append(measure(case))
+    finally:
+        gc.enable()
+    ns = {key: statistics.median(values) for key, values in samples.items()}
+    floor = ns["hit1", memoize.FLOOR]
+    labels = list(dict.fromkeys(label for row in rows.values() for label, _ in row))
+    header = ["memoizer", *memoize.OPERATIONS.values()]
+    body = []
+    for label in labels:
+        cells = [label]
+        for op in memoize.OPERATIONS:
+            value = ns.get((op, label))
+            cells.append("—" if value is None else f"{value:.0f} ({value / floor:.2f})")
+        body.append(cells)
+    checks = []
+    for op, ours, theirs, _, bound in MEMOIZE_TARGETS:
+        if (op, ours) in ns and (op, theirs) in ns:
+            ratio = ns[op, ours] / ns[op, theirs]
+            verdict = "met" if ratio <= bound else "NOT met"
+            checks.append(
+                f"{ours} / {theirs}, {memoize.OPERATIONS[op]}: {ratio:.2f}"
+                f" (target <= {bound}: {verdict})"
+            )
+    versions = ", ".join(f"{name} {v}" for name, v in memoize.peer_versions().items())
+    about = (
+        f"CPU: {cpu_model()}; {platform.python_implementation()} {platform.python_version()}"
+        f" on {platform.system()}; {versions or 'no peers installed'}; median of {repeats}"
+        f" interleaved repeats of {memoize.OPS:,} calls; ns per call (ratio to dict.get hit)."
+        f" Keys: {len(memoize.KEYS):,} distinct ints, maxsize {memoize.MAXSIZE:,}."
+    )
+    notes = checks + [f"skipped {why}" for why in skipped]
+    if markdown:
+        lines = [about, "", "| " + " | ".join(header) + " |"]
+        lines.append("|---" + "|---:" * (len(header) - 1) + "|")
+        lines += ["| " + " | ".join(cells) + " |" for cells in body]
+        return "\n".join([*lines, "", *(f"- {n}" for n in notes)])
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    text = [about, ""]
+    for cells in [header, *body]:
+        text.append(
+            "  ".join(
+                [cells[0].ljust(widths[0])]
+                + [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+            )
+        )
+    return "\n".join([*text, "", *notes])
+
+
+# --------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -284,12 +368,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeats", type=int, help="repeats per figure (overrides the mode)")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory probe")
+    parser.add_argument(
+        "--memoize",
+        action="store_true",
+        help="the memoize table instead: lru_cache, cached, alru_cache beside their peers",
+    )
     parser.add_argument("--memory-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.memory_child:
         impl_id, keytype, count = args.memory_child
         memory_child(impl_id, keytype, int(count))
+        return 0
+
+    if args.memoize:
+        print(memoize_table(args.repeats or 25, args.markdown))
         return 0
 
     settings = MODES[args.mode or "quick"]

@@ -1,5 +1,8 @@
-# cython: language_level=3, freethreading_compatible=True, embedsignature=True, binding=False
+# cython: language_level=3, freethreading_compatible=True, embedsignature=True, binding=True
 """The compiled memoizers: ``lru_cache`` and ``cached`` wrappers whose hits run no Python code.
+
+``alru_cache``'s wrapper is the pure one with its call compiled and its cache the
+compiled core.
 
 The pure module ``_memo_py.py`` is the reference (docs/contract.md section 6); this
 one gives its two hot wrappers a C call path and reuses the rest (argument checks,
@@ -19,6 +22,8 @@ from cpython.object cimport PyObject, PyTypeObject
 from cpython.tuple cimport PyTuple_New
 
 import sys
+from asyncio import get_running_loop
+from functools import partial
 
 from cylru import _lru_c
 from cylru._lru_c import LRUCache, SimpleLRUCache
@@ -27,12 +32,13 @@ from cylru._memo_py import (
     AlruCacheLoopResetWarning,
     CacheInfo,
     Flights,
+    _alru_cache,
     _cached,
     _Key,
     _lru_cache,
-    alru_cache,
     make_key,
 )
+from cylru._memo_py import _AlruCacheWrapper as _PyAlruCacheWrapper
 
 cdef extern from "Python.h":
     ctypedef PyObject *(*vectorcallfunc)(PyObject *, PyObject **, size_t, PyObject *)
@@ -50,6 +56,7 @@ cdef extern from "Python.h":
     void _incref "Py_INCREF"(PyObject *)
     void _decref "Py_DECREF"(PyObject *)
     object _bound_method "PyMethod_New"(object func, object instance)
+    PyObject **_tuple_items "PySequence_Fast_ITEMS"(object)
 
 cdef extern from *:
     """
@@ -337,6 +344,62 @@ def cached(cache, *, key=None, single_flight=True):
     A coroutine function gets the same per event loop, sharing one task.
     """
     return _cached(_CachedFunction, cache, key, single_flight)
+
+
+# ----------------------------------------------------------------------------------
+# alru_cache: the pure wrapper, its call compiled (key in C, the compiled core)
+
+
+cdef object _alru_lookup(object cache, object key, Py_hash_t h):
+    cdef PyObject *value = NULL
+    if _lookup(cache, key, h, &value):
+        return _steal(value)
+    return None
+
+
+cdef object _key_of_call(tuple args, dict kwargs, object typed):
+    if kwargs:
+        return make_key(args, kwargs, typed)
+    return _make_key(_tuple_items(args), len(args), NULL, typed)
+
+
+class _AlruCacheWrapper(_PyAlruCacheWrapper):
+    """``_memo_py._AlruCacheWrapper`` over the compiled core, with this call compiled."""
+
+    _cache_class = LRUCache
+
+    async def __call__(self, *args, **kwargs):
+        cdef Py_hash_t h
+        if self._closed:
+            raise RuntimeError(f"alru_cache is closed for {self}")
+        loop = get_running_loop()
+        if loop is not self._loop:
+            self._switch_loop(loop)
+        key_func = self._key
+        key = _key_of_call(args, kwargs, self._typed) if key_func is None else key_func(
+            *args, **kwargs)
+        h = hash(key)
+        cache = self.cache
+        shared = _alru_lookup(cache, key, h)
+        if shared is None:
+            if type(key) is tuple:
+                key = _Key(key, h)  # stored with its hash: hashed once all the same
+            shared = self._start(loop, key, args, kwargs)
+        else:
+            self._hits += 1
+            task = shared.task
+            if task.done():
+                return task.result()
+        return await shared.wait(partial(cache.pop, key, None))
+
+
+def alru_cache(maxsize=128, typed=False, *, ttl=None, jitter=None, key=None):
+    """A drop-in for ``async_lru.alru_cache`` (async-lru 2.4.0; docs/contract.md section 6).
+
+    Concurrent awaits of one key share one task; exceptions and cancellations are not
+    cached; ``ttl`` (plus up to ``jitter``) seconds after a result it expires.
+    """
+    return _alru_cache(_AlruCacheWrapper, maxsize, typed, ttl, jitter, key)
 
 
 # Where the vectorcall slot sits in an instance, measured on a blank one of each type.

@@ -546,6 +546,8 @@ class _CacheParameters(dict):  # type: ignore[type-arg]
 class _AlruCacheWrapper(Generic[_R]):
     """A coroutine function memoized by ``alru_cache``: each call returns a coroutine."""
 
+    _cache_class: Any = LRUCache  # the compiled module's subclass uses the compiled core
+
     def __init__(
         self,
         func: Callable[..., Coroutine[Any, Any, _R]],
@@ -562,7 +564,7 @@ class _AlruCacheWrapper(Generic[_R]):
         self._key = key
         capacity = sys.maxsize if maxsize is None else maxsize
         # Evicting an entry stops its expiry timer; its task runs on for its awaiters.
-        self.cache: LRUCache[Hashable, _Shared] = LRUCache(
+        self.cache: LRUCache[Hashable, _Shared] = self._cache_class(
             capacity, lambda _key, shared: shared.cancel_expiry()
         )
         self._closed = False
@@ -608,13 +610,24 @@ class _AlruCacheWrapper(Generic[_R]):
             self._hits += 1
             if shared.task.done():
                 return cast(_R, shared.task.result())
-            return cast(_R, await shared.wait(lambda: self.cache.pop(key, None)))
+            return cast(_R, await shared.wait(partial(self.cache.pop, key, None)))
+        shared = self._start(loop, key, args, kwargs)
+        return cast(_R, await shared.wait(partial(self.cache.pop, key, None)))
+
+    def _start(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        key: Hashable,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> _Shared:
+        """A miss: start the task every caller of ``key`` shares, and store it."""
         task = loop.create_task(self._func(*args, **kwargs))
         shared = _Shared(task)
         task.add_done_callback(partial(self._task_done, key, shared))
         self.cache[key] = shared
         self._misses += 1
-        return cast(_R, await shared.wait(lambda: self.cache.pop(key, None)))
+        return shared
 
     def _task_done(self, key: Hashable, shared: _Shared, task: asyncio.Task[Any]) -> None:
         # task._exception, not task.exception(): reading it would mark the exception as
@@ -738,10 +751,17 @@ def alru_cache(
     Concurrent awaits of one key share one task; exceptions and cancellations are not
     cached; ``ttl`` (plus up to ``jitter``) seconds after a result it expires.
     """
+    return _alru_cache(_AlruCacheWrapper, maxsize, typed, ttl, jitter, key)
+
+
+def _alru_cache(
+    wrapper_class: Any, maxsize: Any, typed: Any, ttl: Any, jitter: Any, key: Any
+) -> Any:
+    """``alru_cache`` for a given wrapper class (the compiled module passes its own)."""
     if maxsize is None or isinstance(maxsize, int):
-        return _alru_decorator(maxsize, typed, ttl, jitter, key)
+        return _alru_decorator(maxsize, typed, ttl, jitter, key, wrapper_class)
     if callable(maxsize) or hasattr(maxsize, "_make_unbound_method"):
-        return _alru_decorator(128, False, None, None, None)(maxsize)
+        return _alru_decorator(128, False, None, None, None, wrapper_class)(maxsize)
     raise NotImplementedError(f"{maxsize!r} decorating is not supported")
 
 
@@ -751,6 +771,7 @@ def _alru_decorator(
     ttl: float | None,
     jitter: float | None,
     key: Callable[..., Hashable] | None,
+    wrapper_class: Any = _AlruCacheWrapper,
 ) -> Callable[[Any], _AlruCacheWrapper[Any]]:
     if jitter is not None and ttl is None:
         raise ValueError("jitter requires ttl to be set")
@@ -766,7 +787,7 @@ def _alru_decorator(
             raise RuntimeError(f"Coroutine function is required, got {func!r}")
         if hasattr(func, "_make_unbound_method"):  # a partialmethod
             func = func._make_unbound_method()
-        return _AlruCacheWrapper(func, maxsize, typed, ttl, jitter, key)
+        return wrapper_class(func, maxsize, typed, ttl, jitter, key)  # type: ignore[no-any-return]
 
     return decorating_function
 
