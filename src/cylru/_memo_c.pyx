@@ -363,34 +363,55 @@ cdef object _key_of_call(tuple args, dict kwargs, object typed):
     return _make_key(_tuple_items(args), len(args), NULL, typed)
 
 
-class _AlruCacheWrapper(_PyAlruCacheWrapper):
-    """``_memo_py._AlruCacheWrapper`` over the compiled core, with this call compiled."""
+cdef class _AlruCore:
+    """What the compiled alru call reads and writes, in C fields.
+
+    The pure wrapper's methods (cache_info, cache_clear, cache_close, the loop
+    switch, the miss) see these fields as ordinary attributes, so the wrapper
+    below is the pure one with only its call and this state compiled.
+    """
+
+    cdef public object cache
+    cdef public object _loop
+    cdef public object _key
+    cdef public object _typed
+    cdef public bint _closed
+    cdef public Py_ssize_t _hits
+
+    def __call__(self, *args, **kwargs):
+        return _alru_call(self, args, kwargs)
+
+
+async def _alru_call(_AlruCore self, tuple args, dict kwargs):
+    cdef Py_hash_t h
+    if self._closed:
+        raise RuntimeError(f"alru_cache is closed for {self}")
+    loop = get_running_loop()
+    if loop is not self._loop:
+        self._switch_loop(loop)
+    if self._key is None:
+        key = _key_of_call(args, kwargs, self._typed)
+    else:
+        key = self._key(*args, **kwargs)
+    h = hash(key)
+    cache = self.cache
+    shared = _alru_lookup(cache, key, h)
+    if shared is None:
+        if type(key) is tuple:
+            key = _Key(key, h)  # stored with its hash: hashed once all the same
+        shared = self._start(loop, key, args, kwargs)
+    else:
+        self._hits += 1
+        task = shared.task
+        if task.done():
+            return task.result()
+    return await shared.wait(partial(cache.pop, key, None))
+
+
+class _AlruCacheWrapper(_AlruCore, _PyAlruCacheWrapper):
+    """``_memo_py._AlruCacheWrapper`` over the compiled core, with its call compiled."""
 
     _cache_class = LRUCache
-
-    async def __call__(self, *args, **kwargs):
-        cdef Py_hash_t h
-        if self._closed:
-            raise RuntimeError(f"alru_cache is closed for {self}")
-        loop = get_running_loop()
-        if loop is not self._loop:
-            self._switch_loop(loop)
-        key_func = self._key
-        key = _key_of_call(args, kwargs, self._typed) if key_func is None else key_func(
-            *args, **kwargs)
-        h = hash(key)
-        cache = self.cache
-        shared = _alru_lookup(cache, key, h)
-        if shared is None:
-            if type(key) is tuple:
-                key = _Key(key, h)  # stored with its hash: hashed once all the same
-            shared = self._start(loop, key, args, kwargs)
-        else:
-            self._hits += 1
-            task = shared.task
-            if task.done():
-                return task.result()
-        return await shared.wait(partial(cache.pop, key, None))
 
 
 def alru_cache(maxsize=128, typed=False, *, ttl=None, jitter=None, key=None):
