@@ -19,43 +19,6 @@ from typing import Any
 import pytest
 from _support import Recorder, assert_consistent
 
-# Agreed behaviours the pure twin does not have yet (its rewrite is issue 10's): the
-# py cases are strict xfails, so they report as soon as the twin has them.
-TWIN_PENDING = {
-    "test_iterator_types_refuse_construction_from_python": "twin: no __reversed__ yet",
-    "test_iterators_cannot_be_pickled": "twin: no __reversed__ yet",
-    "test_copy_copy_does_not_route_through_an_overridden_copy": (
-        "twin: copy.copy calls an overridden copy()"
-    ),
-    "test_reinit_from_weigher_is_refused": "twin: re-entrant __init__ not refused yet",
-    "test_reinit_from_index_of_a_bound_is_refused": "twin: re-entrant __init__ not refused yet",
-    "test_reinit_from_index_passed_to_init_is_refused": (
-        "twin: re-entrant __init__ not refused yet"
-    ),
-    "test_reinit_from_a_key_method_is_refused": "twin: re-entrant __init__ not refused yet",
-    "test_reversed_is_most_recent_first_without_promoting": "twin: no __reversed__ yet",
-    "test_reversed_raises_if_entries_are_added_or_removed": "twin: no __reversed__ yet",
-    "test_promotion_during_iteration_never_repeats_a_key": (
-        "twin: an iterator may yield a key twice after two promotions"
-    ),
-}
-TWIN_PENDING_REVERSED_ONLY = {
-    "test_promoting_each_yielded_key_visits_all",
-    "test_promotion_before_the_first_step_starts_from_the_new_order",
-}
-
-
-@pytest.fixture(autouse=True)
-def _twin_pending(request: pytest.FixtureRequest) -> None:
-    callspec = getattr(request.node, "callspec", None)
-    name = request.node.originalname
-    reason = TWIN_PENDING.get(name)
-    if name in TWIN_PENDING_REVERSED_ONLY and "reversed" in request.node.name:
-        reason = "twin: no __reversed__ yet"
-    if reason and callspec is not None and callspec.params.get("impl") == "py":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-
-
 # ---------------------------------------------------------------- internal types
 
 

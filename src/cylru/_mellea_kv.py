@@ -67,7 +67,7 @@ class KVCache(SimpleLRUCache[Any, Any], MelleaCache):
         LRUCache.__init__(
             self,
             sys.maxsize if capacity is None else capacity,
-            on_evict,
+            on_evict,  # type: ignore[arg-type]  # value-only, as SimpleLRUCache's
             max_weight=max_bytes,
             weigher=None if max_bytes is None else nbytes,
         )
