@@ -28,12 +28,13 @@ from _thread import allocate_lock as _allocate_lock
 from collections.abc import Callable, Coroutine, Hashable, Iterable
 from functools import partial, partialmethod, update_wrapper
 from types import MethodType
-from typing import Any, Generic, NamedTuple, TypeVar, cast
+from typing import Any, Generic, NamedTuple, ParamSpec, TypeVar, cast, overload
 
 from ._base import Cache, CacheStats
 from ._lru_py import LRUCache
 
 _R = TypeVar("_R")
+_P = ParamSpec("_P")
 _MISSING: Any = object()
 
 
@@ -123,7 +124,7 @@ def _wrap(wrapper: Any, func: Any) -> None:
 # lru_cache
 
 
-class _Memoized(Generic[_R]):
+class _Memoized(Generic[_P, _R]):
     """What ``lru_cache`` and ``cached`` share: binding, pickling, copying, the cache."""
 
     __wrapped__: Callable[..., _R]
@@ -139,10 +140,10 @@ class _Memoized(Generic[_R]):
         # Pickled by qualified name, as functools' wrapper and plain functions are.
         return self.__qualname__
 
-    def __copy__(self) -> _Memoized[_R]:
+    def __copy__(self) -> _Memoized[_P, _R]:
         return self
 
-    def __deepcopy__(self, memo: object) -> _Memoized[_R]:
+    def __deepcopy__(self, memo: object) -> _Memoized[_P, _R]:
         return self
 
     def stats(self) -> CacheStats:
@@ -150,14 +151,14 @@ class _Memoized(Generic[_R]):
         return self.cache.stats()  # type: ignore[no-any-return]
 
 
-class _LRUCacheWrapper(_Memoized[_R]):
+class _LRUCacheWrapper(_Memoized[_P, _R]):
     """A function memoized by ``lru_cache``: call it like the function."""
 
     cache: LRUCache[Hashable, _R]
 
     def __init__(
         self,
-        func: Callable[..., _R],
+        func: Callable[_P, _R],
         maxsize: int | None,
         typed: object,
         on_evict: Callable[[Any, Any], object] | None,
@@ -170,7 +171,7 @@ class _LRUCacheWrapper(_Memoized[_R]):
         self.cache = LRUCache(capacity, on_evict, max_weight=max_weight, weigher=weigher)
         self._func = func
 
-    def __call__(self, /, *args: Any, **kwargs: Any) -> _R:
+    def __call__(self, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         if self._maxsize == 0:
             # As functools: no key is built (unhashable arguments are fine); a miss counts.
             self.cache.get(_MISSING)
@@ -197,6 +198,21 @@ class _LRUCacheWrapper(_Memoized[_R]):
 
     def cache_parameters(self) -> dict[str, Any]:
         return {"maxsize": self._maxsize, "typed": self._typed}
+
+
+@overload
+def lru_cache(maxsize: Callable[_P, _R], typed: bool = False) -> _LRUCacheWrapper[_P, _R]: ...
+
+
+@overload
+def lru_cache(
+    maxsize: int | None = 128,
+    typed: bool = False,
+    *,
+    on_evict: Callable[[Any, Any], object] | None = None,
+    max_weight: int | None = None,
+    weigher: Callable[[Any], int] | None = None,
+) -> Callable[[Callable[_P, _R]], _LRUCacheWrapper[_P, _R]]: ...
 
 
 def lru_cache(
@@ -364,7 +380,7 @@ def _key_function(key: Callable[..., Hashable] | None) -> Callable[..., Hashable
     return key
 
 
-class _CachedBase(_Memoized[_R]):
+class _CachedBase(_Memoized[_P, _R]):
     """What the plain and the coroutine ``cached`` wrappers share."""
 
     def __init__(
@@ -392,10 +408,10 @@ class _CachedBase(_Memoized[_R]):
         self.cache.clear()
 
 
-class _CachedFunction(_CachedBase[_R]):
+class _CachedFunction(_CachedBase[_P, _R]):
     """A function memoized by ``cached(cache)``."""
 
-    def __call__(self, /, *args: Any, **kwargs: Any) -> _R:
+    def __call__(self, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         key = make_key(args, kwargs, False) if self._key is None else self._key(*args, **kwargs)
         result = self.cache.get(key, _MISSING)
         if result is not _MISSING:
@@ -456,7 +472,7 @@ class _Shared:
             self.waiters -= 1
 
 
-class _AsyncCachedFunction(_CachedBase[_R]):
+class _AsyncCachedFunction(_CachedBase[_P, _R]):
     """A coroutine function memoized by ``cached(cache)``: results in the cache,
     computations in progress shared by every awaiter on the same event loop."""
 
@@ -505,7 +521,7 @@ def cached(
     *,
     key: Callable[..., Hashable] | None = None,
     single_flight: bool = True,
-) -> Callable[[Callable[..., _R]], _Memoized[_R]]:
+) -> Callable[[Callable[_P, _R]], _CachedFunction[_P, _R]]:
     """Memoize a function through ``cache``, any cylru cache (docs/contract.md section 6).
 
     ``key(*args, **kwargs)`` builds the key (default: as ``lru_cache`` does).  With
@@ -513,8 +529,10 @@ def cached(
     callers wait and get the same result or the same exception (never cached).
     A coroutine function gets the same per event loop, sharing one task.
     """
+    # A coroutine function gets an _AsyncCachedFunction: to a type checker it is the same,
+    # a callable with the function's parameters returning what the function returns.
     return cast(
-        Callable[[Callable[..., _R]], _Memoized[_R]],
+        Callable[[Callable[_P, _R]], _CachedFunction[_P, _R]],
         _cached(_CachedFunction, cache, key, single_flight),
     )
 
