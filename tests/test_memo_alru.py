@@ -310,3 +310,19 @@ def test_unhashable_argument_does_not_bind_a_loop(memo: ModuleType) -> None:
         # second loop is then a change: it warns.  Record it rather than fail.
         warnings.simplefilter("ignore", memo.AlruCacheLoopResetWarning)
         assert asyncio.run(f("ok")) == "ok"
+
+
+def test_a_replaced_cache_is_used_through_its_methods(memo: ModuleType) -> None:
+    from cylru import _lru_py
+
+    @memo.alru_cache
+    async def f(x: int) -> int:
+        return x * 2
+
+    f.cache = _lru_py.LRUCache(4)  # not the compiled core: no direct lookups into it
+
+    async def main() -> list[int]:
+        return [await f(1), await f(1), await f(2)]
+
+    assert asyncio.run(main()) == [2, 2, 4]
+    assert tuple(f.cache_info()) == (1, 2, 128, 2)

@@ -456,3 +456,19 @@ def test_no_reference_kept_by_hits_misses_and_errors(memo: ModuleType) -> None:
         g(arg)
     gc.collect()
     assert sys.getrefcount(arg) == before
+
+
+def test_wrapper_internals_refuse_misuse_without_crashing(memo: ModuleType) -> None:
+    f = memo.lru_cache(_square)
+    with pytest.raises(TypeError, match="already initialised"):
+        f.__init__(len, 1, False, None, None, None)
+    assert f(3) == 9
+    blank = type(f).__new__(type(f))
+    with pytest.raises((TypeError, AttributeError)):
+        blank(1)
+    g = memo.cached(memo.LRUCache(4))(_square)
+    with pytest.raises(TypeError, match="already initialised"):
+        g.__init__(len, memo.LRUCache(4), None, True)
+    blank = type(g).__new__(type(g))
+    with pytest.raises((TypeError, AttributeError)):
+        blank(1)

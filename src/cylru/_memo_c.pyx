@@ -79,6 +79,8 @@ cdef store_fn _store = <store_fn>PyCapsule_GetPointer(
     _lru_c._memo_store_capsule, "cylru._lru_c._memo_store")
 
 cdef object _MISSING = object()
+cdef object _CORE = LRUCache
+cdef object _CORE_SIMPLE = SimpleLRUCache
 cdef object _MAXSIZE = sys.maxsize   # maxsize=None: an unbounded cache
 cdef object _KWD_MARK = KWD_MARK
 
@@ -146,6 +148,23 @@ cdef tuple _split_call(PyObject **args, Py_ssize_t nargs, PyObject *kwnames):
     return _args_tuple(args, nargs), kwargs
 
 
+cdef inline bint _is_core(object cache) noexcept:
+    """True for exactly the compiled LRUCache or SimpleLRUCache (a Python subclass may
+    override get/setdefault: it goes through its methods)."""
+    return type(cache) is _CORE or type(cache) is _CORE_SIMPLE
+
+
+cdef object _uninitialised(object wrapper):
+    raise TypeError(f"{type(wrapper).__name__} object is not initialised")
+
+
+cdef int _init_once(object wrapper, object cache) except -1:
+    # Fields never change once set: a call on another thread reads them without a lock.
+    if cache is not None:
+        raise TypeError(f"{type(wrapper).__name__} object is already initialised")
+    return 0
+
+
 cdef object _memoizer_get(object self, object instance):
     """``__get__`` of both wrappers: bound as a method, like a function."""
     if instance is None:
@@ -162,16 +181,19 @@ cdef object _lru_vectorcall(object callable, PyObject **args, size_t nargsf,
     cdef _LRUCacheWrapper self = <_LRUCacheWrapper>callable
     cdef PyObject *value = NULL
     cdef Py_hash_t h
+    cache = self.cache
+    if cache is None:
+        return _uninitialised(self)
     if self.uncached:
         # As functools: no key at all; the miss counts.
-        _lookup(self.cache, _MISSING, 0, &value)
+        _lookup(cache, _MISSING, 0, &value)
         return PyObject_Vectorcall(self.func, args, nargsf, kwnames)
     key = _make_key(args, PyVectorcall_NARGS(nargsf), kwnames, self.typed)
     h = hash(key)
-    if _lookup(self.cache, key, h, &value):
+    if _lookup(cache, key, h, &value):
         return _steal(value)
     result = PyObject_Vectorcall(self.func, args, nargsf, kwnames)
-    _store(self.cache, key, h, result)
+    _store(cache, key, h, result)
     return result
 
 
@@ -193,13 +215,15 @@ cdef class _LRUCacheWrapper:
         self.vectorcall = <vectorcallfunc>_lru_vectorcall
 
     def __init__(self, func, maxsize, typed, on_evict, max_weight, weigher):
+        _init_once(self, self.cache)
+        capacity = _MAXSIZE if maxsize is None else maxsize
+        cache = LRUCache(capacity, on_evict, max_weight=max_weight, weigher=weigher)
         self.func = func
         self.maxsize = maxsize
         self.typed_arg = typed
         self.typed = bool(typed)
         self.uncached = maxsize == 0
-        capacity = _MAXSIZE if maxsize is None else maxsize
-        self.cache = LRUCache(capacity, on_evict, max_weight=max_weight, weigher=weigher)
+        self.cache = cache
 
     def __call__(self, *args, **kwargs):
         return PyVectorcall_Call(self, args, kwargs)
@@ -252,29 +276,32 @@ cdef object _cached_vectorcall(object callable, PyObject **args, size_t nargsf,
     cdef PyObject *value = NULL
     cdef Py_hash_t h = 0
     cdef Py_ssize_t nargs = PyVectorcall_NARGS(nargsf)
+    cache = self.cache
+    if cache is None:
+        return _uninitialised(self)
     if self.key_func is None:
         key = _make_key(args, nargs, kwnames, False)
     else:
         key = PyObject_Vectorcall(self.key_func, args, nargsf, kwnames)
     if self.core:
         h = hash(key)
-        if _lookup(self.cache, key, h, &value):
+        if _lookup(cache, key, h, &value):
             return _steal(value)
     else:
-        result = self.cache.get(key, _MISSING)
+        result = cache.get(key, _MISSING)
         if result is not _MISSING:
             return result
     if self.flights is None:
         result = PyObject_Vectorcall(self.func, args, nargsf, kwnames)
         if self.core:
-            _store(self.cache, key, h, result)
+            _store(cache, key, h, result)
         else:
-            self.cache.setdefault(key, result)
+            cache.setdefault(key, result)
         return result
     if self.core and type(key) is tuple:
         key = _Key(key, h)  # the slow path stores it: hashed once all the same
     call_args, call_kwargs = _split_call(args, nargs, kwnames)
-    return self.flights.run(self.cache, key, self.func, call_args, call_kwargs)
+    return self.flights.run(cache, key, self.func, call_args, call_kwargs)
 
 
 @cython.final
@@ -294,12 +321,14 @@ cdef class _CachedFunction:
         self.vectorcall = <vectorcallfunc>_cached_vectorcall
 
     def __init__(self, func, cache, key, single_flight):
+        _init_once(self, self.cache)
+        if cache is None:
+            raise TypeError("cache must be a cylru cache, not 'NoneType'")
         self.func = func
-        self.cache = cache
         self.key_func = key
         self.flights = Flights() if single_flight else None
-        # A subclass may override get/setdefault: it goes through its methods.
-        self.core = type(cache) is LRUCache or type(cache) is SimpleLRUCache
+        self.core = _is_core(cache)
+        self.cache = cache
 
     def __call__(self, *args, **kwargs):
         return PyVectorcall_Call(self, args, kwargs)
@@ -371,15 +400,57 @@ cdef class _AlruCore:
     below is the pure one with only its call and this state compiled.
     """
 
-    cdef public object cache
-    cdef public object _loop
-    cdef public object _key
-    cdef public object _typed
+    # Each object field is read and written inside the object's critical section, so on
+    # free-threaded builds a loop switch on one thread never frees what another reads.
+    cdef object c_cache
+    cdef object c_loop
+    cdef object c_key
+    cdef object c_typed
     cdef public bint _closed
     cdef public Py_ssize_t _hits
 
     def __call__(self, *args, **kwargs):
         return _alru_call(self, args, kwargs)
+
+    @property
+    def cache(self):
+        with cython.critical_section(self):
+            return self.c_cache
+
+    @cache.setter
+    def cache(self, value):
+        with cython.critical_section(self):
+            self.c_cache, value = value, self.c_cache   # the old one dropped outside
+
+    @property
+    def _loop(self):
+        with cython.critical_section(self):
+            return self.c_loop
+
+    @_loop.setter
+    def _loop(self, value):
+        with cython.critical_section(self):
+            self.c_loop, value = value, self.c_loop
+
+    @property
+    def _key(self):
+        with cython.critical_section(self):
+            return self.c_key
+
+    @_key.setter
+    def _key(self, value):
+        with cython.critical_section(self):
+            self.c_key, value = value, self.c_key
+
+    @property
+    def _typed(self):
+        with cython.critical_section(self):
+            return self.c_typed
+
+    @_typed.setter
+    def _typed(self, value):
+        with cython.critical_section(self):
+            self.c_typed, value = value, self.c_typed
 
 
 async def _alru_call(_AlruCore self, tuple args, dict kwargs):
@@ -387,21 +458,26 @@ async def _alru_call(_AlruCore self, tuple args, dict kwargs):
     if self._closed:
         raise RuntimeError(f"alru_cache is closed for {self}")
     loop = get_running_loop()
-    if loop is not self._loop:
+    with cython.critical_section(self):
+        current_loop = self.c_loop
+        key_func = self.c_key
+        typed = self.c_typed
+        cache = self.c_cache
+    if loop is not current_loop:
         self._switch_loop(loop)
-    if self._key is None:
-        key = _key_of_call(args, kwargs, self._typed)
+    if key_func is None:
+        key = _key_of_call(args, kwargs, typed)
     else:
-        key = self._key(*args, **kwargs)
+        key = key_func(*args, **kwargs)
     h = hash(key)
-    cache = self.cache
-    shared = _alru_lookup(cache, key, h)
+    shared = _alru_lookup(cache, key, h) if _is_core(cache) else cache.get(key)
     if shared is None:
         if type(key) is tuple:
             key = _Key(key, h)  # stored with its hash: hashed once all the same
         shared = self._start(loop, key, args, kwargs)
     else:
-        self._hits += 1
+        with cython.critical_section(self):
+            self._hits += 1
         task = shared.task
         if task.done():
             return task.result()

@@ -124,6 +124,12 @@ def _wrap(wrapper: Any, func: Any) -> None:
 # lru_cache
 
 
+def _init_once(wrapper: object) -> None:
+    """A wrapper is set up once (the compiled ones read their fields without a lock)."""
+    if "cache" in vars(wrapper):
+        raise TypeError(f"{type(wrapper).__name__} object is already initialised")
+
+
 class _Memoized(Generic[_P, _R]):
     """What ``lru_cache`` and ``cached`` share: binding, pickling, copying, the cache."""
 
@@ -165,10 +171,11 @@ class _LRUCacheWrapper(_Memoized[_P, _R]):
         max_weight: int | None,
         weigher: Callable[[Any], int] | None,
     ) -> None:
-        self._maxsize = maxsize
-        self._typed = typed
+        _init_once(self)
         capacity = sys.maxsize if maxsize is None else maxsize
         self.cache = LRUCache(capacity, on_evict, max_weight=max_weight, weigher=weigher)
+        self._maxsize = maxsize
+        self._typed = typed
         self._func = func
 
     def __call__(self, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
@@ -390,6 +397,7 @@ class _CachedBase(_Memoized[_P, _R]):
         key: Callable[..., Hashable] | None,
         single_flight: bool,
     ) -> None:
+        _init_once(self)
         self.cache = cache
         self._key = key
         self._func = func
