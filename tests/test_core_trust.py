@@ -429,3 +429,17 @@ def test_promotion_before_the_first_step_starts_from_the_new_order(
     assert len(seen) == len(set(seen))  # the contract: each key at most once
     if impl.__name__.endswith("_c"):  # the core's choice where the contract is open
         assert seen == list(direction(c))
+
+
+def test_yielded_key_promoted_then_another_is_not_yielded_twice(impl: ModuleType) -> None:
+    # The lead's reproducer: A yielded, then get(A), get(C): the old iterators
+    # went on with B, A (A twice, C never).
+    c = impl.LRUCache(5)
+    for k in "ABC":
+        c[k] = k
+    it = iter(c)
+    assert next(it) == "A"
+    c.get("A")
+    c.get("C")
+    rest = list(it)
+    assert "A" not in rest and len(rest) == len(set(rest))

@@ -183,6 +183,54 @@ cdef extern from *:
     Py_hash_t cylru_hash(object o) except? -1
 
 
+cdef extern from *:
+    """
+    /* The first exception of several callbacks, kept with the C API so that keeping
+       it allocates nothing (a MemoryError may be what it keeps). */
+    typedef struct { PyObject *type, *value, *tb; } cylru_first_error;
+
+    static void cylru_keep_error(cylru_first_error *first) {
+        if (first->type == NULL && first->value == NULL) {
+    #if PY_VERSION_HEX >= 0x030C0000
+            first->value = PyErr_GetRaisedException();
+    #else
+            PyErr_Fetch(&first->type, &first->value, &first->tb);
+    #endif
+        } else {
+            PyErr_Clear();
+        }
+    }
+
+    static int cylru_raise_kept(cylru_first_error *first) {
+        if (first->type == NULL && first->value == NULL) return 0;
+    #if PY_VERSION_HEX >= 0x030C0000
+        PyErr_SetRaisedException(first->value);
+    #else
+        PyErr_Restore(first->type, first->value, first->tb);
+    #endif
+        first->type = first->value = first->tb = NULL;
+        return -1;
+    }
+
+    /* callback(value) or callback(key, value); 0, or -1 with the error kept in *first. */
+    static void cylru_call_evicted(PyObject *callback, PyObject *key, PyObject *value,
+                                   int value_only, cylru_first_error *first) {
+        PyObject *args[2] = {key, value};
+        PyObject *result = value_only ? PyObject_Vectorcall(callback, args + 1, 1, NULL)
+                                      : PyObject_Vectorcall(callback, args, 2, NULL);
+        if (result == NULL) cylru_keep_error(first);
+        else Py_DECREF(result);
+    }
+    """
+    ctypedef struct cylru_first_error:
+        PyObject *type
+        PyObject *value
+        PyObject *tb
+    void cylru_call_evicted(PyObject *callback, PyObject *key, PyObject *value,
+                            int value_only, cylru_first_error *first) noexcept
+    int cylru_raise_kept(cylru_first_error *first) except -1
+
+
 ctypedef struct Entry:
     PyObject *key       # NULL: free (or the sentinel)
     PyObject *value
@@ -883,43 +931,32 @@ cdef class LRUCache:
     cdef int _notify(self, object callback, PyObject *lru_key, PyObject *lru_value,
                      EvictBuf *evicted) except -1:
         """Call back for the evicted pairs (``lru_key`` first, when set), dropping
-        their references; every callback runs, the first error is raised at the end."""
+        their references; every callback runs, the first error is raised at the end.
+
+        In C: catching and keeping an exception here must not allocate (it may be
+        a MemoryError), and must not skip a pair.
+        """
         cdef Py_ssize_t i
-        first_error = None
-        try:
-            if lru_key != NULL:
-                first_error = self._call_back(callback, lru_key, lru_value, first_error)
-            for i in range(evicted.n):
-                first_error = self._call_back(
-                    callback, evicted.pairs[i].key, evicted.pairs[i].value, first_error
-                )
-        finally:
-            if evicted.pairs != evicted.inline_pairs:
-                PyMem_Free(evicted.pairs)
-            evicted.pairs = evicted.inline_pairs
-            evicted.n = 0
-        if first_error is not None:
-            raise first_error
-        return 0
+        cdef cylru_first_error first
+        first.type = first.value = first.tb = NULL
+        if lru_key != NULL:
+            self._call_back(callback, lru_key, lru_value, &first)
+        for i in range(evicted.n):
+            self._call_back(callback, evicted.pairs[i].key, evicted.pairs[i].value, &first)
+        if evicted.pairs != evicted.inline_pairs:
+            PyMem_Free(evicted.pairs)
+        evicted.pairs = evicted.inline_pairs
+        evicted.n = 0
+        return cylru_raise_kept(&first)
 
     @cython.final
-    cdef object _call_back(self, object callback, PyObject *k, PyObject *v, object first_error):
-        """``callback`` for one evicted pair whose references this call takes over."""
-        key = <object>k
-        value = <object>v
-        _decref(k)                  # the locals own the references now
+    cdef void _call_back(self, object callback, PyObject *k, PyObject *v,
+                         cylru_first_error *first) noexcept:
+        """``callback`` for one evicted pair, then drop the pair's references."""
+        if callback is not None:
+            cylru_call_evicted(<PyObject *>callback, k, v, self._value_only, first)
+        _decref(k)
         _decref(v)
-        if callback is None:
-            return first_error
-        try:
-            if self._value_only:
-                callback(value)
-            else:
-                callback(key, value)
-        except BaseException as exc:
-            if first_error is None:
-                return exc
-        return first_error
 
     @cython.final
     cdef int _store(self, object key, object value, bint replace,
