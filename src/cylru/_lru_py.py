@@ -58,6 +58,16 @@ which the RLock allows.  Three rules keep that safe:
   the lock, that is from inside one of the cache's own operations
   (docs/contract.md section 4): they would pull the table out from under it.
 
+Hot paths
+---------
+``get``, ``_store`` (``put``, ``c[k] = v``) and ``_pop`` take the lock with
+``acquire()``/``release()`` in ``try``/``finally`` rather than a ``with``
+statement, which costs about twice as much; they try ``_find``'s first step
+(an identity hit, or no entry with that hash) inline before calling it, and
+``get`` promotes inline.  Each such copy is marked ``# inlined: <helper>``.
+The lock is still most of the cost of a hit: bench/twin_before_after.py
+compares this twin with its lock-free predecessor and mellea's cache.
+
 References the cache lets go of (replaced values, removed and evicted nodes,
 the old table of ``clear``) stay in locals until the lock is released, so a
 ``__del__`` they trigger finds the cache consistent and free.  ``on_evict``
@@ -430,28 +440,39 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         return weight
 
     def _shrink_to_fit(
-        self, capacity: int, max_weight: int | None, room: int = 0, extra_weight: int = 0
+        self,
+        capacity: int,
+        max_weight: int | None,
+        fresh: _Node | None = None,
+        extra_weight: int = 0,
     ) -> _Node | None:
-        """Set the bounds, then evict least recent entries until they hold with
-        ``room`` more entries and ``extra_weight`` more weight (what a put is about
-        to add).  One step: the bound and the evictions happen together or not at all.
+        """Set the bounds, evict least recent entries until they hold, and add
+        ``fresh`` (a new node) as the most recent entry; ``extra_weight`` is weight
+        about to be added to an entry already stored.  One step: all of it or none.
 
+        ``fresh`` is indexed first (the one allocation: a MemoryError there
+        changes nothing) and listed last, so it is never the one evicted; an
+        entry weighs at most ``max_weight``, so neither is a promoted one.
         Returns the evicted nodes chained through ``_NEXT``, least recent first
-        (None if none).  An entry that stays weighs at most ``max_weight``, so the
-        entry being stored is never evicted for itself.
+        (None if none).
         """
+        table = self._table
+        if fresh is not None:
+            h = fresh[_HASH]
+            fresh[_SIBLING] = table.get(h)
+            table[h] = fresh
+            extra_weight = fresh[_WEIGHT]
         self._capacity = capacity
         self._max_weight = max_weight
-        limit = capacity if capacity > 0 else 0
+        limit = (capacity if capacity > 0 else 0) - (fresh is not None)
         root = self._root
         first = last = None
         while self._size and (
-            self._size + room > limit
+            self._size > limit
             or (max_weight is not None and self._weight + extra_weight > max_weight)
         ):
             node = root[_NEXT]  # inlined: _evict_oldest, by position
-            table = self._table  # inlined: _remove
-            h = node[_HASH]
+            h = node[_HASH]  # inlined: _remove
             indexed = table[h]
             if indexed is node:
                 if node[_SIBLING] is None:
@@ -468,7 +489,6 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             after[_PREV] = root
             self._size -= 1
             self._weight -= node[_WEIGHT]
-            self._version += 1
             if self._last_moved is node:
                 self._last_moved = None
             self._evictions += 1
@@ -478,6 +498,15 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             else:
                 last[_NEXT] = node
             last = node
+        if first is not None or fresh is not None:
+            self._version += 1
+        if fresh is not None:
+            newest = root[_PREV]  # inlined: _link_newest
+            fresh[_PREV] = newest
+            fresh[_NEXT] = root
+            newest[_NEXT] = root[_PREV] = fresh
+            self._size += 1
+            self._weight += extra_weight
         return first
 
     def _notify(self, evicted: _Node) -> None:
@@ -514,52 +543,54 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         if self._capacity <= 0:
             return value  # stores nothing: not even hashed or weighed
         evicted = None
-        old_value = None  # the replaced value, released after the lock
+        old_value = None  # the replaced value: released on return, after the lock
+        lock = self._lock
+        lock.acquire()  # not ``with``: see "Hot paths" in the module docstring
         try:
-            with self._lock:
-                if self._busy:
-                    raise _reentered(self)
-                # User code first (docs/design.md fixes the order: hash, weigher,
-                # __eq__); it may re-enter and change the bounds, read again below.
-                h = hash(key)
-                weight = 0 if self._max_weight is None else self._weigh(value)
+            if self._busy:
+                raise _reentered(self)
+            # User code first (docs/design.md fixes the order: hash, weigher,
+            # __eq__); it may re-enter and change the bounds, read again below.
+            h = hash(key)
+            weight = 0 if self._max_weight is None else self._weigh(value)
+            node = self._table.get(h)  # inlined: _find (identity hit, no such hash)
+            if node is not None and node[_KEY] is not key:
                 node = self._find(key, h)
-                capacity = self._capacity
-                max_weight = self._max_weight
-                if capacity <= 0:
+            capacity = self._capacity
+            max_weight = self._max_weight
+            if capacity <= 0:
+                return value
+            if max_weight is not None and weight > max_weight:
+                raise ValueError(f"value weighs {weight}, more than max_weight={max_weight}")
+            if node is None:  # made before the change: making it may run the collector
+                fresh: _Node = [None, None, key, value, h, None, weight]
+            self._busy = True
+            try:
+                # Each call below is one whole step, and a replaced value is
+                # stored only after its evictions: whichever step an exception
+                # stops, the bounds hold and every evicted entry gets its
+                # on_evict (in ``finally``).
+                if node is None:
+                    evicted = self._shrink_to_fit(capacity, max_weight, fresh)
                     return value
-                if max_weight is not None and weight > max_weight:
-                    raise ValueError(f"value weighs {weight}, more than max_weight={max_weight}")
-                if node is None:  # made before the change: making it may run the collector
-                    fresh: _Node = [None, None, key, value, h, None, weight]
-                self._busy = True
-                try:
-                    # Each call below is one whole step, and the evictions come
-                    # first: whichever step an exception stops, the bounds hold
-                    # and every evicted entry gets its on_evict (in ``finally``).
-                    if node is None:
-                        evicted = self._shrink_to_fit(capacity, max_weight, 1, weight)
-                        self._add(fresh)
-                    elif replace:
-                        self._promote(node)
-                        if max_weight is not None:
-                            evicted = self._shrink_to_fit(
-                                capacity, max_weight, 0, weight - node[_WEIGHT]
-                            )
-                        old_value = node[_VALUE]
-                        node[_VALUE] = value
-                        self._weight += weight - node[_WEIGHT]
-                        node[_WEIGHT] = weight
-                    else:
-                        self._promote(node)
-                        value = node[_VALUE]
-                finally:
-                    self._busy = False
+                self._promote(node)
+                if not replace:
+                    return node[_VALUE]
+                if max_weight is not None:
+                    evicted = self._shrink_to_fit(
+                        capacity, max_weight, None, weight - node[_WEIGHT]
+                    )
+                    self._weight += weight - node[_WEIGHT]
+                    node[_WEIGHT] = weight
+                old_value = node[_VALUE]  # noqa: F841 -- released on return, after the lock
+                node[_VALUE] = value
+                return value
+            finally:
+                self._busy = False
         finally:
-            del old_value
+            lock.release()
             if evicted is not None:
                 self._notify(evicted)
-        return value
 
     def _set_bounds(self, capacity: object, max_weight: object) -> None:
         """Set ``capacity`` or (not None) ``max_weight`` and evict what no longer fits.
@@ -605,20 +636,38 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
     def get(self, key: _K, default: _V | _T) -> _V | _T: ...
     def get(self, key: _K, default: object = None) -> object:
         """The value for ``key`` (promoting it), or ``default``; counts a hit or a miss."""
-        with self._lock:
+        lock = self._lock
+        lock.acquire()  # not ``with``: see "Hot paths" in the module docstring
+        try:
             if self._busy:
                 raise _reentered(self)
-            node = self._find(key, hash(key))
-            self._busy = True
-            try:
-                if node is None:
-                    self._misses += 1
-                    return default
-                self._hits += 1
-                self._promote(node)
-                return node[_VALUE]
-            finally:
-                self._busy = False
+            h = hash(key)
+            node = self._table.get(h)  # inlined: _find (identity hit, no such hash)
+            if node is not None and node[_KEY] is not key:
+                node = self._find(key, h)
+            if node is None:
+                self._misses += 1
+                return default
+            self._hits += 1
+            root = self._root
+            newest = root[_PREV]
+            if newest is not node:
+                self._busy = True
+                try:
+                    prev = node[_PREV]  # inlined: _promote
+                    after = node[_NEXT]
+                    prev[_NEXT] = after
+                    after[_PREV] = prev
+                    node[_PREV] = newest
+                    node[_NEXT] = root
+                    newest[_NEXT] = root[_PREV] = node
+                    self._moves += 1
+                    self._last_moved = node
+                finally:
+                    self._busy = False
+            return node[_VALUE]
+        finally:
+            lock.release()
 
     def current_size(self) -> int:
         """The number of entries (mellea's name for ``len``)."""
@@ -628,21 +677,10 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
     # Mapping protocol
 
     def __getitem__(self, key: _K) -> _V:
-        with self._lock:
-            if self._busy:
-                raise _reentered(self)
-            node = self._find(key, hash(key))
-            self._busy = True
-            try:
-                if node is not None:
-                    self._hits += 1
-                    self._promote(node)
-                    value: _V = node[_VALUE]
-                    return value
-                self._misses += 1
-            finally:
-                self._busy = False
-        raise KeyError(key)
+        value: Any = LRUCache.get(self, key, _MISSING)  # never a subclass's get
+        if value is _MISSING:
+            raise KeyError(key)
+        return value  # type: ignore[no-any-return]
 
     def __setitem__(self, key: _K, value: _V) -> None:
         if self._capacity > 0:
@@ -699,10 +737,15 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             return default if node is None else node[_VALUE]
 
     def _pop(self, key: object, default: object) -> object:
-        with self._lock:
+        lock = self._lock
+        lock.acquire()
+        try:
             if self._busy:
                 raise _reentered(self)
-            node = self._find(key, hash(key))
+            h = hash(key)
+            node = self._table.get(h)  # inlined: _find (identity hit, no such hash)
+            if node is not None and node[_KEY] is not key:
+                node = self._find(key, h)
             if node is None:
                 return default
             self._busy = True
@@ -710,6 +753,8 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                 self._remove(node)
             finally:
                 self._busy = False
+        finally:
+            lock.release()
         # The cache no longer holds the node; it is released only now.
         return node[_VALUE]
 
