@@ -534,7 +534,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
             finally:
                 first_error = None
 
-    def _store(self, key: Any, value: Any, replace: bool) -> Any:
+    def _store(self, key: Any, value: Any, replace: bool = True) -> Any:
         """``put`` (``replace``) or ``setdefault``'s insert (not ``replace``).
 
         Returns the value now stored under ``key``: ``value``, or for
@@ -573,7 +573,18 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                 if node is None:
                     evicted = self._shrink_to_fit(capacity, max_weight, fresh)
                     return value
-                self._promote(node)
+                root = self._root
+                newest = root[_PREV]
+                if newest is not node:
+                    prev = node[_PREV]  # inlined: _promote
+                    after = node[_NEXT]
+                    prev[_NEXT] = after
+                    after[_PREV] = prev
+                    node[_PREV] = newest
+                    node[_NEXT] = root
+                    newest[_NEXT] = root[_PREV] = node
+                    self._moves += 1
+                    self._last_moved = node
                 if not replace:
                     return node[_VALUE]
                 if max_weight is not None:
@@ -683,8 +694,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
         return value  # type: ignore[no-any-return]
 
     def __setitem__(self, key: _K, value: _V) -> None:
-        if self._capacity > 0:
-            self._store(key, value, True)
+        self._store(key, value)
 
     def __delitem__(self, key: _K) -> None:
         if self._pop(key, _MISSING) is _MISSING:
