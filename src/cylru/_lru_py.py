@@ -48,12 +48,13 @@ which the RLock allows.  Three rules keep that safe:
   ``RuntimeError("... changed during a key comparison")`` after
   ``_MAX_EQ_RESTARTS`` restarts, as the core does.
 * Every other step that walks or changes the structure runs with ``_busy``
-  set and calls no user code (``with self._changing():`` is not used: its
-  call would cost as much as the change).  The only code that can still run
-  in the middle of such a step is a signal handler, a ``sys.setprofile`` hook
-  or a ``__del__`` run by the garbage collector; if it re-enters the cache,
-  the method it calls raises ``RuntimeError`` at once instead of seeing a
-  half-made change.
+  set and calls no user code.  The only code that can still run in the
+  middle of such a step is a signal handler, a ``sys.setprofile`` hook or a
+  ``__del__`` run by the garbage collector; if it re-enters the cache, the
+  method it calls raises ``RuntimeError`` at once instead of seeing a
+  half-made change.  Each step that changes the structure is also one
+  function that calls no other Python function (see "Structure steps"), so
+  a RecursionError or MemoryError cannot stop it half way.
 * ``__init__`` and ``__setstate__`` refuse to run while their own thread holds
   the lock, that is from inside one of the cache's own operations
   (docs/contract.md section 4): they would pull the table out from under it.
@@ -64,9 +65,10 @@ Hot paths
 ``acquire()``/``release()`` in ``try``/``finally`` rather than a ``with``
 statement, which costs about twice as much; they try ``_find``'s first step
 (an identity hit, or no entry with that hash) inline before calling it, and
-``get`` promotes inline.  Each such copy is marked ``# inlined: <helper>``.
-The lock is still most of the cost of a hit: bench/twin_before_after.py
-compares this twin with its lock-free predecessor and mellea's cache.
+``get`` and ``_store`` promote inline.  Each such copy is marked
+``# inlined: <helper>``.  bench/twin_before_after.py times this twin beside
+its lock-free predecessor, itself with a no-op lock, and mellea's cache (the
+README has the ratios: the lock is about a tenth of a hit).
 
 References the cache lets go of (replaced values, removed and evicted nodes,
 the old table of ``clear``) stay in locals until the lock is released, so a
