@@ -1760,10 +1760,7 @@ cdef object _cylru_items(object obj):
         return (<LRUCache>obj)._snapshot_items()
     twin = sys.modules.get("cylru._lru_py")
     if twin is not None and isinstance(obj, twin.LRUCache):
-        snapshot = getattr(twin.LRUCache, "_items_snapshot", None)
-        if snapshot is None:    # until the twin rewrite (issue 10) lands: its iterator
-            return list(twin.LRUCache.items(obj))
-        return snapshot(obj)
+        return twin.LRUCache._items_snapshot(obj)
     return None
 
 
