@@ -383,16 +383,16 @@ def test_two_promotions_after_a_step_never_repeat_a_key(impl: ModuleType) -> Non
 
 
 @pytest.mark.no_refcount_check
-@pytest.mark.skipif(
-    not hasattr(signal, "setitimer") or not hasattr(signal, "pthread_sigmask"),
-    reason="needs signal.setitimer and pthread_sigmask (POSIX)",
-)
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs signal.setitimer (POSIX)")
 def test_signal_handler_storing_during_bulk_operations(impl: ModuleType) -> None:
     c = impl.LRUCache(50)
     ticks = [0]
+    paused = [False]
     unexpected: list[BaseException] = []
 
     def handler(signum: int, frame: Any) -> None:
+        if paused[0]:
+            return
         ticks[0] += 1
         try:
             c[("sig", ticks[0] % 7)] = ticks[0]
@@ -419,11 +419,11 @@ def test_signal_handler_storing_during_bulk_operations(impl: ModuleType) -> None
             ):
                 with suppress(RuntimeError):
                     operation()
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})  # none while checking
+            paused[0] = True  # a tick already delivered may still run its handler: idle
             try:
                 assert len(list(c)) == len(c)
             finally:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+                paused[0] = False
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, old)

@@ -602,7 +602,7 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
                 self._busy = False
         finally:
             lock.release()
-            if evicted is not None:
+            if evicted is not None and self._on_evict is not None:
                 self._notify(evicted)
 
     def _set_bounds(self, capacity: object, max_weight: object) -> None:
