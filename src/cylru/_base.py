@@ -12,9 +12,14 @@ from __future__ import annotations
 import abc
 from collections import OrderedDict
 from collections.abc import ItemsView, Iterator, KeysView, MutableMapping, ValuesView
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, overload
 
 _MISSING: Any = object()
+
+# The key and value types of a cache, for its views (generic like the caches).
+K = TypeVar("K")
+V = TypeVar("V")
+_T = TypeVar("_T")
 
 
 class Cache(abc.ABC):
@@ -47,26 +52,26 @@ class CacheStats(NamedTuple):
     max_weight: int | None
 
 
-class LRUKeysView(KeysView[Any]):
+class LRUKeysView(KeysView[K]):
     """Keys, least recent first."""
 
     __slots__ = ()
     _mapping: Any  # set by the collections.abc view constructor
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[K]:
         return iter(self._mapping)
 
     def __repr__(self) -> str:
         return f"{type(self._mapping).__name__}.keys({list(self)!r})"
 
 
-class LRUValuesView(ValuesView[Any]):
+class LRUValuesView(ValuesView[V]):
     """Values, least recent first."""
 
     __slots__ = ()
     _mapping: Any  # set by the collections.abc view constructor
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[V]:
         return self._mapping._iter_values()  # type: ignore[no-any-return]
 
     def __contains__(self, value: object) -> bool:
@@ -76,13 +81,13 @@ class LRUValuesView(ValuesView[Any]):
         return f"{type(self._mapping).__name__}.values({list(self)!r})"
 
 
-class LRUItemsView(ItemsView[Any, Any]):
+class LRUItemsView(ItemsView[K, V]):
     """(key, value) pairs, least recent first."""
 
     __slots__ = ()
     _mapping: Any  # set by the collections.abc view constructor
 
-    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+    def __iter__(self) -> Iterator[tuple[K, V]]:
         return self._mapping._iter_items()  # type: ignore[no-any-return]
 
     def __contains__(self, item: object) -> bool:
@@ -96,7 +101,7 @@ class LRUItemsView(ItemsView[Any, Any]):
         return f"{type(self._mapping).__name__}.items({list(self)!r})"
 
 
-class CacheView(MutableMapping[Any, Any]):
+class CacheView(MutableMapping[K, V]):
     """``SimpleLRUCache.cache``: a live view that behaves like mellea's ``OrderedDict``.
 
     mellea's ``SimpleLRUCache`` keeps its entries in an ``OrderedDict`` named
@@ -121,24 +126,24 @@ class CacheView(MutableMapping[Any, Any]):
     def __init__(self, cache: Any) -> None:
         self._cache = cache
 
-    def __getitem__(self, key: Any) -> Any:
-        value = self._cache.peek(key, _MISSING)
+    def __getitem__(self, key: K) -> V:
+        value: V = self._cache.peek(key, _MISSING)
         if value is _MISSING:
             raise KeyError(key)
         return value
 
-    def __setitem__(self, key: Any, value: Any) -> None:
+    def __setitem__(self, key: K, value: V) -> None:
         self._cache.put(key, value)
 
-    def __delitem__(self, key: Any) -> None:
+    def __delitem__(self, key: K) -> None:
         del self._cache[key]
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[K]:
         return iter(self._cache)
 
-    def __reversed__(self) -> Iterator[Any]:
+    def __reversed__(self) -> Iterator[K]:
         """Keys, most recent first (a snapshot: the cache may change meanwhile)."""
-        keys: list[Any] = list(self._cache)
+        keys: list[K] = list(self._cache)
         return iter(keys[::-1])
 
     def __len__(self) -> int:
@@ -147,16 +152,22 @@ class CacheView(MutableMapping[Any, Any]):
     def __contains__(self, key: object) -> bool:
         return key in self._cache
 
-    def keys(self) -> LRUKeysView:
+    def keys(self) -> LRUKeysView[K]:
         return LRUKeysView(self._cache)
 
-    def values(self) -> LRUValuesView:
+    def values(self) -> LRUValuesView[V]:
         return LRUValuesView(self._cache)
 
-    def items(self) -> LRUItemsView:
+    def items(self) -> LRUItemsView[K, V]:
         return LRUItemsView(self._cache)
 
-    def pop(self, key: Any, default: Any = _MISSING) -> Any:
+    @overload
+    def pop(self, key: K) -> V: ...
+    @overload
+    def pop(self, key: K, default: V) -> V: ...
+    @overload
+    def pop(self, key: K, default: _T) -> V | _T: ...
+    def pop(self, key: K, default: object = _MISSING) -> object:
         """Remove ``key`` and return its value, without ``on_evict``.
 
         A missing key returns ``default`` if given, else raises ``KeyError``.
@@ -165,7 +176,7 @@ class CacheView(MutableMapping[Any, Any]):
             return self._cache.pop(key)
         return self._cache.pop(key, default)
 
-    def popitem(self, last: bool = True) -> tuple[Any, Any]:
+    def popitem(self, last: bool = True) -> tuple[K, V]:
         """Remove and return the most recent ``(key, value)`` (``last=False``: the least
         recent), without ``on_evict``; ``KeyError`` when empty.  As ``OrderedDict.popitem``."""
         return self._cache._popitem(bool(last))  # type: ignore[no-any-return]
@@ -174,13 +185,13 @@ class CacheView(MutableMapping[Any, Any]):
         """Remove every entry, without ``on_evict``."""
         self._cache.clear()
 
-    def move_to_end(self, key: Any, last: bool = True) -> None:
+    def move_to_end(self, key: K, last: bool = True) -> None:
         """Make ``key`` the most recent entry (``last=False``: the least recent, next to
         be evicted); ``KeyError`` if absent.  Counts nothing.  As ``OrderedDict.move_to_end``,
         an iterator running over the cache raises ``RuntimeError`` afterwards."""
         self._cache._move_to_end(key, bool(last))
 
-    def copy(self) -> OrderedDict[Any, Any]:
+    def copy(self) -> OrderedDict[K, V]:
         """A snapshot as an ``OrderedDict``, least recent first (what mellea's
         ``cache.cache.copy()`` gives)."""
         return OrderedDict(self.items())

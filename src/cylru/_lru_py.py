@@ -92,7 +92,7 @@ from collections.abc import (
     ValuesView,
 )
 from types import GenericAlias
-from typing import Any, ClassVar, Final, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar, overload
 
 from ._base import Cache, CacheStats, CacheView, LRUItemsView, LRUKeysView, LRUValuesView
 
@@ -222,7 +222,10 @@ class LRUCache(Cache, MutableMapping[_K, _V]):
     # SimpleLRUCache calls on_evict(value) instead of on_evict(key, value).
     _value_only: ClassVar[bool] = False
 
-    __class_getitem__ = classmethod(GenericAlias)  # type: ignore[var-annotated]
+    if not TYPE_CHECKING:
+        # LRUCache[str, Any] is a types.GenericAlias, as on the core.  Type checkers use
+        # the Generic base's own, which they understand.
+        __class_getitem__ = classmethod(GenericAlias)
 
     def _init_empty(self) -> None:
         """Give a fresh object its lock and an empty table (the core's ``__cinit__``).
@@ -1192,7 +1195,7 @@ class SimpleLRUCache(LRUCache[_K, _V]):
             self._on_evict = value
 
     @property
-    def cache(self) -> CacheView:
+    def cache(self) -> CacheView[_K, _V]:
         """The entries as mellea's ``OrderedDict``: a live view, least recent first; reads
         never promote, ``pop``/``popitem``/``del``/``clear``/``move_to_end`` call no
         ``on_evict``."""
