@@ -65,8 +65,8 @@ class Recorder:
 def asked_for(config: Any, folder: Path) -> bool:
     """True when a command-line argument names ``folder`` or something inside it.
 
-    The optional groups (tests/kv, tests/mellea) are collected only then, so a plain
-    ``pytest`` needs none of their libraries.
+    The optional groups (tests/kv, tests/mellea, tests/typing) are collected only then,
+    so a plain ``pytest`` needs none of their libraries.
     """
     start = config.invocation_params.dir
     for arg in config.args:
