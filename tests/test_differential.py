@@ -6,7 +6,7 @@ reference model (tests/_model.py), built with the same settings.  Every rule run
 the same operation on all three and compares the return value (by repr, so ``1``,
 ``1.0`` and ``True`` differ) or the exception type; after every step the contents in
 order (keys by type), ``reversed``, stats, weight, the ``on_evict`` logs, the repr
-and a subclass's instance attributes must agree.
+and the calls of a subclass's overridden ``put()``/``copy()`` must agree.
 
 Beyond what tests/test_state_machine.py covers, the rules pass one implementation's
 cache to the other: ``c == p`` and ``p == c``, ``c.update(p)``, a pickle state
@@ -14,7 +14,11 @@ restored into the other implementation, copies by every route; they update from
 mappings whose ``[]`` and ``items()`` disagree and from objects that only have
 ``keys()``; and half the caches are Python subclasses that override ``put``,
 ``__len__`` and ``copy`` (counting calls: ``update``, ``current_size`` and
-``copy.copy`` must not route through them, as dict's built-ins don't).
+``copy.copy`` must not route through them, as dict's built-ins don't).  Rules also
+drive ``SimpleLRUCache.cache``, change a cache while an iterator over it runs, use
+unhashable keys and assign the settings.  Outside the machine: constructors with
+good and bad arguments, a value whose ``__eq__`` stores into the cache, and reads of
+one implementation's cache by the other while a thread changes it.
 
 CYLRU_DIFF_EXAMPLES=N runs N examples instead of the default.
 """
