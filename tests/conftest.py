@@ -37,6 +37,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         params = callspec.params if callspec is not None else {}
         if "c" in (params.get("impl"), params.get("memo")):
             item.add_marker(pytest.mark.needs_core)
+            if item.path.name in _CYTHON_COROUTINE_TESTS:
+                item.add_marker(pytest.mark.no_refcount_check)
     # The churn scripts (marker `leaks`, minutes of work) run only when asked for:
     # `pytest -m leaks` (as .ci/run does) or CYLRU_CHURN=1.  Otherwise they are
     # deselected, not skipped.
@@ -46,6 +48,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if churn:
             config.hook.pytest_deselected(items=churn)
             items[:] = [item for item in items if not item.get_closest_marker("leaks")]
+
+
+# The compiled alru_cache returns Cython coroutines.  On the debug interpreter each Cython
+# coroutine (any, even `async def f(x): return x`; Cython 3.3.1, CPython 3.11-dbg) moves the
+# total refcount by +1 while no object keeps a reference and memory stays flat over
+# millions of them, so the total says nothing there.  Their leak checks are the explicit
+# per-object ones in tests/test_memo_alru.py (test_no_reference_kept_by_calls).
+_CYTHON_COROUTINE_TESTS = {"test_memo_alru.py", "test_readme.py"}
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -8,6 +8,7 @@ our observations with async-lru's.
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import sys
 import warnings
@@ -326,3 +327,39 @@ def test_a_replaced_cache_is_used_through_its_methods(memo: ModuleType) -> None:
 
     assert asyncio.run(main()) == [2, 2, 4]
     assert tuple(f.cache_info()) == (1, 2, 128, 2)
+
+
+def test_no_reference_kept_by_calls(memo: ModuleType) -> None:
+    class Arg:
+        def __hash__(self) -> int:
+            return 7
+
+    arg, result = Arg(), Arg()
+
+    @memo.alru_cache(maxsize=2)
+    async def f(a: Any, k: int = 0) -> Any:
+        if isinstance(a, int) and a < 0:
+            raise ValueError(a)
+        return result if a is arg else a
+
+    async def calls(n: int) -> None:
+        for i in range(n):
+            assert await f(arg, k=1) is result  # a hit after the first
+            await f(i)  # a miss that evicts
+            with pytest.raises(ValueError):
+                await f(-1)  # an exception
+        with pytest.raises(TypeError):
+            await f([])  # an unhashable argument
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(calls(10))
+        f.cache_clear()
+        gc.collect()
+        before = sys.getrefcount(arg), sys.getrefcount(result)
+        loop.run_until_complete(calls(500))
+        f.cache_clear()
+        gc.collect()
+        assert (sys.getrefcount(arg), sys.getrefcount(result)) == before
+    finally:
+        loop.close()
