@@ -754,8 +754,9 @@ cdef class LRUCache:
         """Entry index of ``key`` (its slot in ``*slot_out``), or -1 when absent.
 
         On a miss ``*slot_out`` is the empty slot where ``key`` would go.  This
-        loop settles identity hits and misses; the first stored key that needs a
-        real ``==`` hands over to ``_find_by_equality``.
+        loop settles identity hits, misses and equal exact str/int/bytes keys; the
+        first stored key whose ``==`` may run Python code hands over to
+        ``_find_by_equality``.
         """
         cdef uint32_t mixed = _mix(h)
         cdef size_t i = self._home(mixed)
@@ -772,7 +773,13 @@ cdef class LRUCache:
                     slot_out[0] = i
                     return ix
                 if self.entries[ix].hash == h:
-                    return self._find_by_equality(key, h, slot_out)
+                    # Equal exact str/int/bytes compare here (no user code, nothing
+                    # to restart); any other key type goes to the careful loop.
+                    if not _eq_runs_no_user_code(self.entries[ix].key, <PyObject *>key):
+                        return self._find_by_equality(key, h, slot_out)
+                    if PyObject_RichCompareBool(self.entries[ix].key, <PyObject *>key, Py_EQ):
+                        slot_out[0] = i
+                        return ix
             i = (i + 1) & self.slot_mask
 
     @cython.final
@@ -971,7 +978,7 @@ cdef class LRUCache:
         return self._store_with_hash(key, self._key_hash(key), value, replace, existing)
 
     @cython.final
-    cdef int _store_with_hash(self, object key, Py_hash_t h, object value, bint replace,
+    cdef inline int _store_with_hash(self, object key, Py_hash_t h, object value, bint replace,
                               PyObject **existing) except -1:
         """``_store`` with ``h == hash(key)`` already computed (the memoizers hash once)."""
         # hash(key) and the weigher are user code: they run before the structure is
@@ -986,7 +993,7 @@ cdef class LRUCache:
         return 0
 
     @cython.final
-    cdef int _store_hashed(self, object key, Py_hash_t h, object value, bint weighted,
+    cdef inline int _store_hashed(self, object key, Py_hash_t h, object value, bint weighted,
                            Py_ssize_t w, bint replace, PyObject **existing) except -1:
         """The critical part of ``_store``: 1 when it must weigh again, else 0."""
         cdef size_t slot, hole, home
