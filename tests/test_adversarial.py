@@ -86,3 +86,26 @@ def test_cache_view_equals_ordereddict_in_order(impl: ModuleType) -> None:
         c.put(i, str(i))
     assert c.cache == OrderedDict([(0, "0"), (1, "1"), (2, "2")])
     assert c.cache != OrderedDict([(1, "1"), (0, "0"), (2, "2")])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="base: CacheView.__reversed__ (src/cylru/_base.py) iterates a snapshot list, "
+    "so reversed(c.cache) goes on after an add, a delete or a move_to_end and yields "
+    "a deleted key; reversed(c) itself raises (docs/contract.md sections 2 and 4a)",
+)
+@pytest.mark.parametrize("change", ["add", "delete", "move_to_end"])
+def test_reversed_cache_view_raises_when_changed(impl: ModuleType, change: str) -> None:
+    c = impl.SimpleLRUCache(5)
+    for i in range(4):
+        c.put(i, i)
+    it = reversed(c.cache)
+    assert next(it) == 3
+    if change == "add":
+        c.put(9, 9)
+    elif change == "delete":
+        c.cache.pop(2)
+    else:
+        c.cache.move_to_end(0)
+    with pytest.raises(RuntimeError):
+        next(it)
