@@ -57,12 +57,6 @@ def test_crafted_int_family_does_not_pile_up() -> None:
     assert stats["longest"] <= 16, stats
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base: LRUKeysView/LRUItemsView/LRUValuesView (src/cylru/_base.py) have no "
-    "__reversed__; dict and OrderedDict views are reversible (docs/contract.md: what "
-    "someone used to dict would predict)",
-)
 def test_views_are_reversible(impl: ModuleType) -> None:
     c = impl.LRUCache(3)
     for i in range(3):
@@ -74,12 +68,6 @@ def test_views_are_reversible(impl: ModuleType) -> None:
     assert c.stats().hits == 1  # reversing a view promotes and counts nothing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base: CacheView == OrderedDict ignores order (Mapping.__eq__); mellea's "
-    "cache.cache is an OrderedDict, whose == against an OrderedDict is "
-    "order-sensitive (docs/contract.md section 2)",
-)
 def test_cache_view_equals_ordereddict_in_order(impl: ModuleType) -> None:
     c = impl.SimpleLRUCache(3)
     for i in range(3):
@@ -88,12 +76,6 @@ def test_cache_view_equals_ordereddict_in_order(impl: ModuleType) -> None:
     assert c.cache != OrderedDict([(1, "1"), (0, "0"), (2, "2")])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base: CacheView.__reversed__ (src/cylru/_base.py) iterates a snapshot list, "
-    "so reversed(c.cache) goes on after an add, a delete or a move_to_end and yields "
-    "a deleted key; reversed(c) itself raises (docs/contract.md sections 2 and 4a)",
-)
 @pytest.mark.parametrize("change", ["add", "delete", "move_to_end"])
 def test_reversed_cache_view_raises_when_changed(impl: ModuleType, change: str) -> None:
     c = impl.SimpleLRUCache(5)

@@ -52,6 +52,18 @@ class CacheStats(NamedTuple):
     max_weight: int | None
 
 
+def _peek_listed(cache: Any, key: Any) -> Any:
+    """The value of a key that the cache's reverse iterator has just yielded.
+
+    The iterator's own check stops at the first add or removal made since it
+    started; a removal by another thread between that check and this read is
+    reported the same way instead of yielding a missing value."""
+    value = cache.peek(key, _MISSING)
+    if value is _MISSING:
+        raise RuntimeError(f"{type(cache).__name__} changed size during iteration")
+    return value
+
+
 class LRUKeysView(KeysView[K]):
     """Keys, least recent first."""
 
@@ -60,6 +72,9 @@ class LRUKeysView(KeysView[K]):
 
     def __iter__(self) -> Iterator[K]:
         return iter(self._mapping)
+
+    def __reversed__(self) -> Iterator[K]:
+        return reversed(self._mapping)
 
     def __repr__(self) -> str:
         return f"{type(self._mapping).__name__}.keys({list(self)!r})"
@@ -73,6 +88,10 @@ class LRUValuesView(ValuesView[V]):
 
     def __iter__(self) -> Iterator[V]:
         return self._mapping._iter_values()  # type: ignore[no-any-return]
+
+    def __reversed__(self) -> Iterator[V]:
+        for key in reversed(self._mapping):
+            yield _peek_listed(self._mapping, key)
 
     def __contains__(self, value: object) -> bool:
         return any(v is value or v == value for v in self)
@@ -89,6 +108,10 @@ class LRUItemsView(ItemsView[K, V]):
 
     def __iter__(self) -> Iterator[tuple[K, V]]:
         return self._mapping._iter_items()  # type: ignore[no-any-return]
+
+    def __reversed__(self) -> Iterator[tuple[K, V]]:
+        for key in reversed(self._mapping):
+            yield key, _peek_listed(self._mapping, key)
 
     def __contains__(self, item: object) -> bool:
         if not isinstance(item, tuple) or len(item) != 2:
@@ -142,9 +165,9 @@ class CacheView(MutableMapping[K, V]):
         return iter(self._cache)
 
     def __reversed__(self) -> Iterator[K]:
-        """Keys, most recent first (a snapshot: the cache may change meanwhile)."""
-        keys: list[K] = list(self._cache)
-        return iter(keys[::-1])
+        """Keys, most recent first; like ``reversed`` on the cache itself, adding,
+        removing or moving an entry meanwhile makes the next step raise RuntimeError."""
+        return reversed(self._cache)
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -190,6 +213,16 @@ class CacheView(MutableMapping[K, V]):
         be evicted); ``KeyError`` if absent.  Counts nothing.  As ``OrderedDict.move_to_end``,
         an iterator running over the cache raises ``RuntimeError`` afterwards."""
         self._cache._move_to_end(key, bool(last))
+
+    def __eq__(self, other: object) -> bool:
+        """Like mellea's ``OrderedDict``: against another ordered mapping (an
+        ``OrderedDict`` or a view like this one) the order counts too; against
+        any other mapping only the contents, as dict compares."""
+        if isinstance(other, (OrderedDict, CacheView)):
+            return list(self.items()) == list(other.items())
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def copy(self) -> OrderedDict[K, V]:
         """A snapshot as an ``OrderedDict``, least recent first (what mellea's
