@@ -74,7 +74,8 @@ class LRUKeysView(KeysView[K]):
         return iter(self._mapping)
 
     def __reversed__(self) -> Iterator[K]:
-        return reversed(self._mapping)
+        keys: Iterator[K] = reversed(self._mapping)
+        return keys
 
     def __repr__(self) -> str:
         return f"{type(self._mapping).__name__}.keys({list(self)!r})"
@@ -167,7 +168,8 @@ class CacheView(MutableMapping[K, V]):
     def __reversed__(self) -> Iterator[K]:
         """Keys, most recent first; like ``reversed`` on the cache itself, adding,
         removing or moving an entry meanwhile makes the next step raise RuntimeError."""
-        return reversed(self._cache)
+        keys: Iterator[K] = reversed(self._cache)
+        return keys
 
     def __len__(self) -> int:
         return len(self._cache)
