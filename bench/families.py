@@ -78,10 +78,14 @@ def main() -> None:
     import cylru
 
     ops = 2 * args.keys + len(range(0, args.keys, 2))
-    print(f"cylru {cylru.__version__} ({cylru.IMPLEMENTATION}), Python {platform.python_version()},")
+    print(
+        f"cylru {cylru.__version__} ({cylru.IMPLEMENTATION}), Python {platform.python_version()},"
+    )
     print(f"{platform.machine()} {os.cpu_count()} CPUs; {args.keys} keys, {ops} ops per round,")
-    print(f"median of {args.repeats}; ns/op [ratio to dict]; PYTHONHASHSEED="
-          f"{os.environ.get('PYTHONHASHSEED', 'random')}")
+    print(
+        f"median of {args.repeats}; ns/op [ratio to dict]; PYTHONHASHSEED="
+        f"{os.environ.get('PYTHONHASHSEED', 'random')}"
+    )
     print()
     print(f"| {'family':28} | {'dict':>8} | {'cylru':>16} |")
     print(f"| {'-' * 28} | {'-' * 8}:| {'-' * 16}:|")

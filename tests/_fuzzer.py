@@ -49,8 +49,6 @@ IMPLEMENTATIONS = {"c": "cylru._lru_c", "py": "cylru._lru_py"}
 # known crash until it is fixed).
 EQ_ACTIONS = ("raise", "put", "delete", "clear", "capacity", "get", "popitem", "reinit")
 CALLBACK_ACTIONS = ("put", "get", "delete", "clear", "capacity", "raise", "pop", "reinit")
-# Hostile actions the pure twin does not survive yet (its rewrite is issue 10's).
-TWIN_PENDING_ACTIONS = frozenset({"reinit"})
 
 
 class Boom(Exception):
@@ -326,8 +324,7 @@ class Arena:
                 if c.max_weight is None:
                     c.__init__(c.capacity, c.on_evict)
                 else:
-                    c.__init__(c.capacity, c.on_evict, max_weight=c.max_weight,
-                               weigher=c.weigher)
+                    c.__init__(c.capacity, c.on_evict, max_weight=c.max_weight, weigher=c.weigher)
             else:
                 raise AssertionError(action)
         finally:
@@ -427,8 +424,6 @@ def run_hostile(
     rng: random.Random, n_ops: int, mod: Any, skip: frozenset[str] = frozenset()
 ) -> int:
     """One hostile sequence on one implementation; returns the operations run."""
-    if not mod.__name__.endswith("_c"):
-        skip = skip | TWIN_PENDING_ACTIONS
     arena = Arena(rng, skip)
     eq_actions = [a for a in EQ_ACTIONS if a not in skip]
     cb_actions = [a for a in CALLBACK_ACTIONS if a not in skip]

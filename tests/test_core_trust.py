@@ -253,8 +253,9 @@ class _ReinitKey:
 
 
 @pytest.mark.parametrize("where", ["eq", "hash"])
-@pytest.mark.parametrize("method", ["get", "getitem", "contains", "peek", "put", "setdefault",
-                                    "pop"])
+@pytest.mark.parametrize(
+    "method", ["get", "getitem", "contains", "peek", "put", "setdefault", "pop"]
+)
 def test_reinit_from_a_key_method_is_refused(impl: ModuleType, method: str, where: str) -> None:
     box: dict[str, Any] = {}
     c = impl.LRUCache(10, max_weight=20)

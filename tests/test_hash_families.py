@@ -83,7 +83,7 @@ def test_int_float_tuple_families_spread(n: int) -> None:
 @pytest.mark.needs_core
 def test_loads_are_the_tables_maximum() -> None:
     # The bounds above assume these sizes fill their tables to 1/8, 1/4 and 1/2.
-    for n, load in zip(LOADS, (8, 4, 2)):
+    for n, load in zip(LOADS, (8, 4, 2), strict=True):
         stats = _probe_stats(list(range(n)))
         assert stats["slots"] == load * (n + 1)
 
@@ -142,9 +142,7 @@ FOLDING_PAIRS = [(0, 2**32 + 1), (5, (5 << 32) | 0), (-3, -3 + 2**32 * 7), (2**4
 
 
 @pytest.mark.parametrize(("h1", "h2"), FOLDING_PAIRS)
-def test_keys_with_different_hashes_are_never_compared(
-    impl: ModuleType, h1: int, h2: int
-) -> None:
+def test_keys_with_different_hashes_are_never_compared(impl: ModuleType, h1: int, h2: int) -> None:
     assert hash(h1) != hash(h2)
     FixedHash.calls = 0
     a, b = FixedHash(h1), FixedHash(h2)  # "equal" by __eq__, but their hashes differ
