@@ -12,49 +12,60 @@ from types import ModuleType
 
 import pytest
 
-# The core's home-slot multiplier (``_mix`` in src/cylru/_lru_c.pyx).  Multiples of
-# its inverse modulo 2**64 all mix to the same top 32 bits, so they share one home
-# slot although their full hashes differ.
-_MIX = 0xD6E8FEB86659FD93
-_MIX_INVERSE = pow(_MIX, -1, 1 << 64)
+# The core's home-slot mix (``_mix`` in src/cylru/_lru_c.pyx): the hash times _MIX1,
+# xored with the cache's key, times _MIX2, top 32 bits.  Without the key (key 0) the
+# ints ``t * inverse(_MIX2) * inverse(_MIX1)`` (small ``t``) all mix to the same top
+# bits although their full hashes differ: an attacker who knows the key can aim a
+# family at one home slot.  The key is a per-process secret, which is the defence.
+_MIX1 = 0xD6E8FEB86659FD93
+_MIX2 = 0x9E3779B97F4A7C15
+_MASK = (1 << 64) - 1
 
 
-def _crafted_ints(n: int) -> list[int]:
-    """``n`` plain ints with distinct hashes that all mix to 0 in the core.
-
-    ``hash(i) == i`` for ``0 <= i < 2**61 - 1``, so the ints below that bound among
-    ``t * _MIX_INVERSE mod 2**64`` (``t`` small) are their own hashes, and
-    ``(hash * _MIX) >> 32 == t >> 32 == 0`` for every one of them.
-    """
+def _crafted_ints(n: int, multiplier: int) -> list[int]:
+    """``n`` plain ints with distinct hashes whose product with ``multiplier`` has
+    top 32 bits 0.  ``hash(i) == i`` for ``0 <= i < 2**61 - 1``, so the ints below
+    that bound among ``t * inverse(multiplier) mod 2**64`` (``t`` small) qualify."""
+    inverse = pow(multiplier, -1, 1 << 64)
     keys: list[int] = []
     t = 1
     while len(keys) < n:
-        h = t * _MIX_INVERSE % (1 << 64)
+        h = t * inverse & _MASK
         if h < (1 << 61) - 1:
             keys.append(h)
         t += 1
     return keys
 
 
-@pytest.mark.needs_core
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: _mix uses one fixed multiplier and probes linearly from the mixed "
-    "hash alone, so ints crafted against it (distinct full hashes) all share one "
-    "home slot: longest probe == n, inserts quadratic (docs/contract.md section 3)",
-)
-def test_crafted_int_family_does_not_pile_up() -> None:
-    from cylru._lru_c import LRUCache
+def _longest_probe(keys: list[int], mix_key: int | None) -> int:
+    from cylru._lru_c import LRUCache, _set_mix_key
 
-    keys = _crafted_ints(4095)
-    assert len({hash(k) for k in keys}) == len(keys)  # distinct full hashes
-    c = LRUCache(len(keys))
+    if mix_key is None:  # this process's own key
+        c = LRUCache(len(keys))
+    else:
+        previous = _set_mix_key(mix_key)
+        try:
+            c = LRUCache(len(keys))
+        finally:
+            _set_mix_key(previous)
     for k in keys:
         c[k] = None
     stats = c._probe_stats()
     assert stats["size"] == len(keys)
-    # tests/test_hash_families.py's bound for 4,095 random hashes at this load
-    assert stats["longest"] <= 16, stats
+    return int(stats["longest"])
+
+
+@pytest.mark.needs_core
+def test_crafted_int_family_does_not_pile_up() -> None:
+    # Aimed at the whole unkeyed mix: with the key known (0) they share one home slot ...
+    aimed = _crafted_ints(4095, _MIX2 * _MIX1 & _MASK)
+    assert len({hash(k) for k in aimed}) == len(aimed)  # distinct full hashes
+    assert _longest_probe(aimed, 0) == len(aimed)
+    # ... under this process's secret key they spread like random hashes (the bound of
+    # tests/test_hash_families.py for 4,095 keys), and so does the family aimed at the
+    # first multiplier alone, which piled up in the unkeyed core this replaced.
+    assert _longest_probe(aimed, None) <= 16
+    assert _longest_probe(_crafted_ints(4095, _MIX1), None) <= 16
 
 
 def test_views_are_reversible(impl: ModuleType) -> None:

@@ -15,6 +15,10 @@ so with ``n`` keys a displacement of ``d`` or more happens with probability at m
 ``n * (a * e**(1 - a))**d``: below 1e-5 for (4095, 1/8, 16) and (65535, 1/4, 32), and
 below 2e-3 for (131071, 1/2, 96).  The core before this change (32 folded hash bits)
 put all of ``(i << 32) | i`` in one run: a longest probe of ``n``.
+
+The core keys its mix with a per-process secret (``_mix``); these tests fix the key
+with the private ``_set_mix_key`` so that they check the same tables on every run,
+under several keys (the str test fixes it through PYTHONHASHSEED instead).
 """
 
 from __future__ import annotations
@@ -32,6 +36,17 @@ import pytest
 
 # entries -> (longest probe allowed, mean probe allowed), see the module docstring
 LOADS = {4095: (16, 1.25), 65535: (32, 1.5), 131071: (96, 2.0)}
+# Fixed mix keys the families are checked under (any key should do; 0 is the unkeyed mix).
+MIX_KEYS = (0, 0x2545F4914F6CDD1D, 0xA0761D6478BD642F)
+
+
+@pytest.fixture(params=MIX_KEYS, ids=[f"key{i}" for i in range(len(MIX_KEYS))])
+def mix_key(request: pytest.FixtureRequest) -> Any:
+    from cylru._lru_c import _set_mix_key
+
+    previous = _set_mix_key(request.param)
+    yield request.param
+    _set_mix_key(previous)
 
 
 def _families(n: int) -> dict[str, list[Any]]:
@@ -75,7 +90,7 @@ def _check(name: str, n: int, stats: dict[str, int]) -> None:
 
 @pytest.mark.needs_core
 @pytest.mark.parametrize("n", list(LOADS))
-def test_int_float_tuple_families_spread(n: int) -> None:
+def test_int_float_tuple_families_spread(n: int, mix_key: int) -> None:
     for name, keys in _families(n).items():
         _check(name, n, _probe_stats(keys))
 

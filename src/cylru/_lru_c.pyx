@@ -79,6 +79,7 @@ from libc.stdint cimport uint32_t, uint64_t
 from libc.string cimport memcpy, memset
 
 import operator
+import os
 import sys
 from collections.abc import Mapping, MutableMapping
 from types import GenericAlias
@@ -260,15 +261,52 @@ _safe_eq_types[1] = &PyLong_Type
 _safe_eq_types[2] = &PyBytes_Type
 
 
-cdef inline uint32_t _mix(Py_hash_t h) noexcept nogil:
-    """The top 32 bits of ``h`` times an odd constant: every hash bit reaches them.
+cdef inline uint32_t _mix(Py_hash_t h, uint64_t key) noexcept nogil:
+    """The top 32 bits of a keyed mix of ``h``: every hash bit reaches them.
 
-    Of the well-known mixing constants measured on the families of
-    tests/test_hash_families.py, this one keeps every family's mean probe
-    closest to random hashes' (the golden ratio's leaves ``(i << 32) | i`` at
-    2.4 times it, at half load).
+    ``h`` times an odd constant spreads the families of
+    tests/test_hash_families.py (of the well-known constants measured, this one
+    keeps every family's mean probe closest to random hashes'; the golden ratio
+    leaves ``(i << 32) | i`` at 2.4 times it, at half load).  A fixed public
+    multiplier alone can be attacked: the ints ``t * inverse(constant)`` all mix to
+    the same top bits.  So the product is xored with the cache's ``mix_key`` (a
+    per-process secret, like str hash randomisation) and multiplied again; without
+    the key no family can be aimed at one home slot.
     """
-    return <uint32_t>((<uint64_t>h * <uint64_t>0xD6E8FEB86659FD93ULL) >> 32)
+    cdef uint64_t x = (<uint64_t>h * <uint64_t>0xD6E8FEB86659FD93ULL) ^ key
+    return <uint32_t>((x * <uint64_t>0x9E3779B97F4A7C15ULL) >> 32)
+
+
+cdef uint64_t _splitmix64(uint64_t x) noexcept nogil:
+    x += <uint64_t>0x9E3779B97F4A7C15ULL
+    x = (x ^ (x >> 30)) * <uint64_t>0xBF58476D1CE4E5B9ULL
+    x = (x ^ (x >> 27)) * <uint64_t>0x94D049BB133111EBULL
+    return x ^ (x >> 31)
+
+
+cdef uint64_t _process_mix_key():
+    """The key new caches take: random per process, as str hashes are; derived from
+    PYTHONHASHSEED when that is set to a number, so a run can be reproduced."""
+    seed = os.environ.get("PYTHONHASHSEED", "")
+    if seed.isdigit():
+        return _splitmix64(<uint64_t>(int(seed) & 0xFFFFFFFFFFFFFFFF))
+    return int.from_bytes(os.urandom(8), "little")
+
+
+# Read by each new cache when it is created; a cache keeps its key for life.
+cdef uint64_t _next_mix_key = _process_mix_key()
+
+
+def _set_mix_key(key):
+    """Set the mix key of caches created from now on; return the previous one.
+
+    Private, for the tests: the family bounds are checked under fixed keys, and the
+    attack on an unkeyed mix is shown with key 0.
+    """
+    global _next_mix_key
+    previous = _next_mix_key
+    _next_mix_key = <uint64_t>(key & 0xFFFFFFFFFFFFFFFF)
+    return previous
 
 
 cdef inline bint _eq_runs_no_user_code(PyObject *a, PyObject *b) noexcept:
@@ -370,6 +408,7 @@ cdef class LRUCache:
     cdef uint32_t tag_mask          # the slot bits that hold hash bits
     cdef uint32_t home_bits         # log2(len(slots)) = 32 - slot_shift
     cdef uint64_t version           # bumped by every insert, removal and rebuild
+    cdef uint64_t mix_key           # _mix's key, fixed for the cache's life
     cdef uint64_t moves             # bumped by every promotion that moves an entry
     cdef uint32_t last_moved        # the entry the last such promotion moved
     cdef OpFrame *frames            # operations running user code, innermost first
@@ -386,6 +425,7 @@ cdef class LRUCache:
 
     def __cinit__(self, *args, **kwargs):
         self._max_weight = -1
+        self.mix_key = _next_mix_key
         if self._allocate(MIN_ALLOC, False) < 0:
             raise MemoryError()
 
@@ -505,7 +545,7 @@ cdef class LRUCache:
 
     @cython.final
     cdef inline void _index_at(self, size_t slot, uint32_t ix) noexcept nogil:
-        cdef uint32_t mixed = _mix(self.entries[ix].hash)
+        cdef uint32_t mixed = _mix(self.entries[ix].hash, self.mix_key)
         cdef size_t dist = (slot - self._home(mixed)) & self.slot_mask
         if dist > DIST_MAX:
             dist = DIST_MAX
@@ -514,7 +554,7 @@ cdef class LRUCache:
     @cython.final
     cdef size_t _slot_of(self, uint32_t ix) noexcept nogil:
         """The slot that indexes entry ``ix`` (which must be live)."""
-        cdef size_t i = self._home(_mix(self.entries[ix].hash))
+        cdef size_t i = self._home(_mix(self.entries[ix].hash, self.mix_key))
         while (self.slots[i] & self.ix_mask) != ix:
             i = (i + 1) & self.slot_mask
         return i
@@ -537,7 +577,8 @@ cdef class LRUCache:
                 break
             dist = (s & dist_field) >> self.ix_bits
             if dist == DIST_MAX:
-                dist = (j - self._home(_mix(self.entries[s & self.ix_mask].hash))) & mask
+                dist = (j - self._home(_mix(self.entries[s & self.ix_mask].hash,
+                                            self.mix_key))) & mask
             gap = (j - hole) & mask
             # Move the slot back unless its home lies cyclically in (hole, j].
             if dist >= gap:
@@ -623,7 +664,7 @@ cdef class LRUCache:
             e[k].next = k + 1
             if old_weights != NULL:
                 self.weights[k] = old_weights[ix]
-            self._index_at(self._empty_slot(_mix(e[k].hash)), k)
+            self._index_at(self._empty_slot(_mix(e[k].hash, self.mix_key)), k)
             ix = old[ix].next
         e[0].next = 1 if k else 0
         e[0].prev = k
@@ -758,7 +799,7 @@ cdef class LRUCache:
         first stored key whose ``==`` may run Python code hands over to
         ``_find_by_equality``.
         """
-        cdef uint32_t mixed = _mix(h)
+        cdef uint32_t mixed = _mix(h, self.mix_key)
         cdef size_t i = self._home(mixed)
         cdef uint32_t tagbits = self._hash_field(mixed)
         cdef uint32_t s, ix
@@ -807,7 +848,7 @@ cdef class LRUCache:
         cdef PyObject *stored
         cdef size_t i
         cdef uint32_t s, ix
-        cdef uint32_t mixed = _mix(h)
+        cdef uint32_t mixed = _mix(h, self.mix_key)
         cdef uint32_t tagbits
         cdef uint64_t version
         cdef int equal
@@ -979,7 +1020,7 @@ cdef class LRUCache:
 
     @cython.final
     cdef inline int _store_with_hash(self, object key, Py_hash_t h, object value, bint replace,
-                              PyObject **existing) except -1:
+                                     PyObject **existing) except -1:
         """``_store`` with ``h == hash(key)`` already computed (the memoizers hash once)."""
         # hash(key) and the weigher are user code: they run before the structure is
         # touched, and may change the bounds (read again under the section).
@@ -994,7 +1035,7 @@ cdef class LRUCache:
 
     @cython.final
     cdef inline int _store_hashed(self, object key, Py_hash_t h, object value, bint weighted,
-                           Py_ssize_t w, bint replace, PyObject **existing) except -1:
+                                  Py_ssize_t w, bint replace, PyObject **existing) except -1:
         """The critical part of ``_store``: 1 when it must weigh again, else 0."""
         cdef size_t slot, hole, home
         cdef Py_ssize_t found, n_extra = 0
@@ -1022,7 +1063,7 @@ cdef class LRUCache:
                 if self.size >= self._capacity:
                     lru = self.entries[0].next
                 elif self._make_room():
-                    slot = self._empty_slot(_mix(h))     # the index was rebuilt
+                    slot = self._empty_slot(_mix(h, self.mix_key))     # the index was rebuilt
             if weighted and (found <= 0 or replace):
                 new_weight = self._weight + <size_t>w
                 if found > 0:
@@ -1065,10 +1106,10 @@ cdef class LRUCache:
                     self._promote(ix)
                     self.evictions += 1
                     # The shift may have filled ``slot`` or emptied an earlier slot of its run.
-                    home = self._home(_mix(h))
+                    home = self._home(_mix(h, self.mix_key))
                     if (self.slots[slot] != 0
                             or ((hole - home) & self.slot_mask) < ((slot - home) & self.slot_mask)):
-                        slot = self._empty_slot(_mix(h))
+                        slot = self._empty_slot(_mix(h, self.mix_key))
                 else:
                     ix = self._new_entry()
                     self._link_newest(ix)
@@ -1449,6 +1490,7 @@ cdef class LRUCache:
             raise MemoryError()
         memcpy(self.entries, other.entries, (other.alloc + 1) * sizeof(Entry))
         memcpy(self.slots, other.slots, nslots * sizeof(uint32_t))
+        self.mix_key = other.mix_key    # the copied index was built with other's key
         if other.weights != NULL:
             memcpy(self.weights, other.weights, (other.alloc + 1) * sizeof(Py_ssize_t))
         cdef Py_ssize_t i
@@ -1607,7 +1649,7 @@ cdef class LRUCache:
         ``longest`` is the most slots a successful lookup inspects (1: found in its
         home slot), ``total`` the sum over all entries, ``slots`` the index size.
         """
-        cdef size_t i, dist
+        cdef size_t i, dist, home
         cdef size_t longest = 0
         cdef size_t total = 0
         cdef uint32_t s
@@ -1615,8 +1657,8 @@ cdef class LRUCache:
             for i in range(self.slot_mask + 1):
                 s = self.slots[i]
                 if s != 0:
-                    dist = ((i - self._home(_mix(self.entries[s & self.ix_mask].hash)))
-                            & self.slot_mask)
+                    home = self._home(_mix(self.entries[s & self.ix_mask].hash, self.mix_key))
+                    dist = (i - home) & self.slot_mask
                     total += dist + 1
                     if dist + 1 > longest:
                         longest = dist + 1
