@@ -793,6 +793,7 @@ def _alru_cache(
         return _alru_decorator(maxsize, typed, ttl, jitter, key, wrapper_class)
     if callable(maxsize) or hasattr(maxsize, "_make_unbound_method"):
         return _alru_decorator(128, False, None, None, None, wrapper_class)(maxsize)
+    # async-lru 2.4.0 raises exactly this for a bad maxsize; a drop-in keeps its type.
     raise NotImplementedError(f"{maxsize!r} decorating is not supported")
 
 
